@@ -1,0 +1,11 @@
+import type { Config } from "../config";
+import type { KvStore } from "../store/types";
+
+/** Hono's type parameters for the KV worker: bindings and per-request variables. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    config: Config;
+    store: KvStore;
+  };
+}

@@ -1,0 +1,71 @@
+import { ApiError } from "./problem";
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function tooLarge(limit: number, size: number | null): ApiError {
+  const actual = size === null ? `more than ${limit}` : String(size);
+  return new ApiError(
+    413,
+    "body_too_large",
+    `The request body is ${actual} bytes; the limit is ${limit} bytes`,
+    { limit, size },
+  );
+}
+
+/**
+ * Reads a request body as UTF-8 text, refusing it with 413 as soon as it is
+ * known to exceed `limit` bytes: from Content-Length before reading anything,
+ * or while streaming, without buffering past the limit.
+ */
+export async function readBoundedText(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^[0-9]+$/.test(declared) && Number(declared) > limit) {
+    throw tooLarge(limit, Number(declared));
+  }
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge(limit, null);
+    }
+    chunks.push(value);
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new ApiError(400, "invalid_utf8", "The request body is not valid UTF-8");
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Refuses a body whose Content-Type is not JSON with 415. A missing
+ * Content-Type is read as JSON, as the older services did.
+ */
+export function requireJsonContentType(contentType: string | undefined): void {
+  if (contentType === undefined || contentType.trim() === "") return;
+  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+  if (mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return;
+  throw new ApiError(
+    415,
+    "unsupported_media_type",
+    `Content-Type must be application/json, got '${mediaType}'`,
+    { contentType: mediaType },
+  );
+}

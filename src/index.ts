@@ -1,0 +1,5 @@
+import { createApp } from "./app";
+
+export type { AppType } from "./app";
+
+export default createApp();

@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../http/app-env";
+import { readBoundedText, requireJsonContentType } from "../http/body";
+import { utf8Length } from "../http/bytes";
+import { isJsonObject, parseJson } from "../http/json";
+import { checkKey, keyFromPath } from "../http/key";
+import { ApiError } from "../http/problem";
+import { ttlSecondsFrom } from "../http/ttl";
+import type { Expiry } from "../store/types";
+
+/** Room in a /set body for everything around the value: key, ttl, syntax. */
+const ENVELOPE_BYTES = 16 * 1024;
+
+function notFound(key: string): ApiError {
+  return new ApiError(404, "key_not_found", `Key '${key}' not found`, { key });
+}
+
+function jsonResponse(body: string): Response {
+  return new Response(body, { headers: { "Content-Type": "application/json" } });
+}
+
+/** The older services' REST API, answered exactly as they did. */
+export const compatRoutes = new Hono<AppEnv>()
+  .post("/set", async (c) => {
+    const { limits } = c.var.config;
+    requireJsonContentType(c.req.header("content-type"));
+    const body = parseJson(await readBoundedText(c.req.raw, limits.maxValueBytes + ENVELOPE_BYTES));
+    if (!isJsonObject(body)) {
+      throw new ApiError(400, "body_not_object", "The body must be a JSON object with 'key' and 'value'");
+    }
+    if (typeof body.key !== "string") {
+      throw new ApiError(400, "invalid_key", "'key' must be a non-empty string", { field: "key" });
+    }
+    const key = checkKey(body.key, limits);
+    if (!("value" in body)) {
+      throw new ApiError(400, "missing_value", "'value' is required (any JSON value, null included)", {
+        field: "value",
+      });
+    }
+    const ttl = ttlSecondsFrom(body.ttl);
+    const json = JSON.stringify(body.value);
+    const size = utf8Length(json);
+    if (size > limits.maxValueBytes) {
+      throw new ApiError(
+        413,
+        "value_too_large",
+        `The value is ${size} bytes of JSON; the limit is ${limits.maxValueBytes} bytes`,
+        { limit: limits.maxValueBytes, size },
+      );
+    }
+    const expiry: Expiry = ttl === null ? { kind: "none" } : { kind: "at", at: Date.now() + ttl * 1000 };
+    await c.var.store.put(key, { json, expiry, metadata: null, condition: { kind: "always" } });
+    return c.json({ message: `Key '${key}' stored successfully` });
+  })
+  .get("/get/:key{.+}", async (c) => {
+    const key = checkKey(keyFromPath(c.req.url, "/get/"), c.var.config.limits, 414);
+    const json = await c.var.store.getJson(key);
+    if (json === null) throw notFound(key);
+    return jsonResponse(`{"value":${json}}`);
+  })
+  .delete("/delete/:key{.+}", async (c) => {
+    const key = checkKey(keyFromPath(c.req.url, "/delete/"), c.var.config.limits, 414);
+    const result = await c.var.store.delete(key, { kind: "always" });
+    if (result.status !== "deleted") throw notFound(key);
+    return c.json({ message: `Key '${key}' deleted successfully` });
+  })
+  .get("/exists/:key{.+}", async (c) => {
+    const key = checkKey(keyFromPath(c.req.url, "/exists/"), c.var.config.limits, 414);
+    return c.json({ key, exists: await c.var.store.exists(key) });
+  });

@@ -1,0 +1,124 @@
+/**
+ * The storage interface every backend implements. Values travel as JSON text so
+ * that a backend never re-encodes them (big integers keep every digit).
+ */
+
+/** When an entry expires after a write. */
+export type Expiry =
+  /** No expiry: clears any earlier one (Redis SET semantics). */
+  | { kind: "none" }
+  /** Expires at this unix time in milliseconds. */
+  | { kind: "at"; at: number }
+  /** Keeps the expiry the entry already has (none if it is new). */
+  | { kind: "keep" };
+
+/** What must hold for a write to apply. */
+export type WriteCondition =
+  | { kind: "always" }
+  /** Only when the key does not exist (create only). */
+  | { kind: "absent" }
+  /** Only when the key exists at exactly this version. */
+  | { kind: "version"; version: number };
+
+/** A stored entry as read back. */
+export interface Entry {
+  /** The value as JSON text. */
+  json: string;
+  /** Revision at which the entry was last written; 0 for data written outside the API. */
+  version: number;
+  /** Unix milliseconds, or null without expiry. */
+  expiresAt: number | null;
+  /** JSON text of the metadata object, or null. */
+  metadata: string | null;
+}
+
+/** An entry as the ordered listing reports it (no value). */
+export interface ListedEntry {
+  key: string;
+  version: number;
+  expiresAt: number | null;
+  metadata: string | null;
+}
+
+/** Input of a write. */
+export interface PutInput {
+  json: string;
+  expiry: Expiry;
+  /** JSON text of the metadata object; null clears it. */
+  metadata: string | null;
+  condition: WriteCondition;
+}
+
+/** Outcome of a write. */
+export type PutResult =
+  | { status: "created" | "replaced"; version: number; expiresAt: number | null }
+  | { status: "conflict" };
+
+/** Outcome of a delete. */
+export type DeleteResult = { status: "deleted" | "missing" | "conflict" };
+
+/** Outcome of an expiry change. */
+export type ExpireResult =
+  | { status: "updated"; version: number; expiresAt: number | null }
+  | { status: "missing" | "conflict" };
+
+/** Outcome of a counter increment; `value` is the integer as decimal text. */
+export type IncrResult =
+  | { status: "ok"; value: string; version: number }
+  | { status: "not_integer" };
+
+/** Input of a counter increment. */
+export interface IncrInput {
+  by: number;
+  /** Expiry applied only when the increment creates the key. */
+  expiryOnCreate: Expiry;
+}
+
+/** A page of the ordered listing. */
+export interface ListPage {
+  entries: ListedEntry[];
+  /** True when no key after the last one returned matches. */
+  complete: boolean;
+}
+
+/** Input of a listing call. */
+export interface ListInput {
+  prefix: string;
+  /** Only keys strictly after this one (byte-wise), or null from the start. */
+  after: string | null;
+  limit: number;
+}
+
+/** One operation of a batch. */
+export type BatchOp =
+  | { op: "get"; key: string }
+  | { op: "put"; key: string; input: PutInput }
+  | { op: "delete"; key: string }
+  | { op: "incr"; key: string; input: IncrInput };
+
+/** The result of one batch operation, in the order of the ops. */
+export type BatchResult =
+  | { op: "get"; entry: Entry | null }
+  | { op: "put"; result: PutResult }
+  | { op: "delete"; result: DeleteResult }
+  | { op: "incr"; result: IncrResult };
+
+/** Which backend serves the store. */
+export type BackendName = "memory" | "upstash";
+
+/** The storage interface. Every method is one storage round trip. */
+export interface KvStore {
+  readonly backend: BackendName;
+  get(key: string): Promise<Entry | null>;
+  /** Only the value's JSON text (the compatible API's read), or null. */
+  getJson(key: string): Promise<string | null>;
+  exists(key: string): Promise<boolean>;
+  put(key: string, input: PutInput): Promise<PutResult>;
+  delete(key: string, condition: WriteCondition): Promise<DeleteResult>;
+  expire(key: string, expiry: Expiry, condition: WriteCondition): Promise<ExpireResult>;
+  incr(key: string, input: IncrInput): Promise<IncrResult>;
+  list(input: ListInput): Promise<ListPage>;
+  batch(ops: BatchOp[]): Promise<BatchResult[]>;
+  /** Adds keys written outside the API to the ordered index; returns how many were added. */
+  reindex(): Promise<number>;
+}
