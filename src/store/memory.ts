@@ -46,6 +46,16 @@ export class MemoryStore implements KvStore {
 
   constructor(private readonly now: Clock = Date.now) {}
 
+  /** Deadlines queued for sweeping, stale ones included. */
+  get pendingDeadlines(): number {
+    return this.deadlines.size;
+  }
+
+  /** Entries held in memory, including expired ones not yet swept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   async get(key: string): Promise<Entry | null> {
     const entry = this.live(key);
     return entry === undefined ? null : { ...entry };

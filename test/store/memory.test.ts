@@ -1,3 +1,4 @@
+import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory";
 import { describeStoreContract } from "./contract";
 
@@ -11,4 +12,30 @@ describeStoreContract("memory", async () => {
       now += ms;
     },
   };
+});
+
+describe("memory backend housekeeping", () => {
+  it("frees expired entries that are never read again", async () => {
+    let now = 1_000;
+    const store = new MemoryStore(() => now);
+    for (let i = 0; i < 1000; i++) {
+      await store.put(`gone-${i}`, { json: "1", expiry: { kind: "at", at: now + 100 + i }, metadata: null, condition: { kind: "always" } });
+    }
+    await store.put("stays", { json: "1", expiry: { kind: "none" }, metadata: null, condition: { kind: "always" } });
+    expect(store.size).toBe(1001);
+    now += 2_000;
+    await store.exists("stays");
+    expect(store.size).toBe(1);
+  });
+
+  it("does not let rewrites of one key with a TTL pile up deadlines", async () => {
+    let now = 1_000;
+    const store = new MemoryStore(() => now);
+    for (let i = 0; i < 10_000; i++) {
+      await store.put("hot", { json: String(i), expiry: { kind: "at", at: now + 3_600_000 }, metadata: null, condition: { kind: "always" } });
+      now += 1;
+    }
+    expect(store.size).toBe(1);
+    expect(store.pendingDeadlines).toBeLessThanOrEqual(2 * store.size + 1024);
+  });
 });

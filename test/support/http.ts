@@ -1,0 +1,36 @@
+import { env, exports } from "cloudflare:workers";
+import app from "../../src/index";
+
+/** Sends one request to a KV worker and returns its response. */
+export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
+
+/** The deployed entry point with the bindings of wrangler.toml. */
+export const workerFetch: Fetch = (path, init) => exports.default.fetch(new Request(`http://kv${path}`, init));
+
+/** The same app with some bindings replaced (another backend, other limits). */
+export function appFetch(overrides: Partial<Record<keyof Env, string>>): Fetch {
+  const bindings = { ...env, ...overrides } as Env;
+  return async (path, init) => app.fetch(new Request(`http://kv${path}`, init), bindings);
+}
+
+/** A key no other test uses. */
+export function uniqueKey(label = "k"): string {
+  return `${label}-${crypto.randomUUID()}`;
+}
+
+/** A JSON request init for `method` with `body` serialised. */
+export function jsonInit(method: string, body: unknown): RequestInit {
+  return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+}
+
+/** Reads a problem body, checking its media type and required members. */
+export async function problemOf(response: Response): Promise<{ status: number; title: string; detail: string; code: string }> {
+  if (!response.headers.get("content-type")?.startsWith("application/problem+json")) {
+    throw new Error(`not a problem body: ${response.headers.get("content-type")} ${await response.text()}`);
+  }
+  const body = (await response.json()) as { status: number; title: string; detail: string; code: string };
+  if (body.status !== response.status || typeof body.detail !== "string" || typeof body.code !== "string") {
+    throw new Error(`malformed problem body: ${JSON.stringify(body)}`);
+  }
+  return body;
+}
