@@ -1,3 +1,4 @@
+import type { Access } from "../auth/access";
 import type { Config } from "../config";
 import type { KvStore } from "../store/types";
 
@@ -7,5 +8,6 @@ export interface AppEnv {
   Variables: {
     config: Config;
     store: KvStore;
+    access: Access;
   };
 }

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { openAccess } from "../auth/access";
 import { configFor } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { openStore } from "../store/select";
@@ -12,5 +13,6 @@ export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
 /** Opens the configured store on `c.var.store` for the data routes. */
 export const withStore = createMiddleware<AppEnv>(async (c, next) => {
   c.set("store", openStore(c.var.config));
+  c.set("access", openAccess);
   await next();
 });

@@ -32,6 +32,7 @@ export const compatRoutes = new Hono<AppEnv>()
       throw new ApiError(400, "invalid_key", "'key' must be a non-empty string", { field: "key" });
     }
     const key = checkKey(body.key, limits);
+    c.var.access.require("write", key);
     if (!("value" in body)) {
       throw new ApiError(400, "missing_value", "'value' is required (any JSON value, null included)", {
         field: "value",
@@ -54,17 +55,20 @@ export const compatRoutes = new Hono<AppEnv>()
   })
   .get("/get/:key{.+}", async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/get/"), c.var.config.limits, 414);
+    c.var.access.require("read", key);
     const json = await c.var.store.getJson(key);
     if (json === null) throw notFound(key);
     return jsonResponse(`{"value":${json}}`);
   })
   .delete("/delete/:key{.+}", async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/delete/"), c.var.config.limits, 414);
+    c.var.access.require("write", key);
     const result = await c.var.store.delete(key, { kind: "always" });
     if (result.status !== "deleted") throw notFound(key);
     return c.json({ message: `Key '${key}' deleted successfully` });
   })
   .get("/exists/:key{.+}", async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/exists/"), c.var.config.limits, 414);
+    c.var.access.require("read", key);
     return c.json({ key, exists: await c.var.store.exists(key) });
   });
