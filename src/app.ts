@@ -2,19 +2,34 @@ import { Hono } from "hono";
 import type { AppEnv } from "./http/app-env";
 import { onError } from "./http/errors";
 import { unmatchedHandler } from "./http/unmatched";
+import { withAccess } from "./middleware/access";
+import { accessLog } from "./middleware/access-log";
 import { withConfig, withStore } from "./middleware/context";
+import { corsPolicy } from "./middleware/cors";
+import { securityHeaders } from "./middleware/security-headers";
 import { compatRoutes } from "./routes/compat";
 import { healthRoutes } from "./routes/health";
+import { v1AdminRoutes } from "./routes/v1-admin";
+import { v1BatchRoutes } from "./routes/v1-batch";
+import { v1KeyRoutes } from "./routes/v1-kv";
+import { v1ListRoutes } from "./routes/v1-list";
 
-const DATA_PATHS = ["/set", "/get/*", "/delete/*", "/exists/*"] as const;
+const DATA_PATHS = ["/set", "/get/*", "/delete/*", "/exists/*", "/v1/*"] as const;
 
 /** Builds the KV worker's Hono app. */
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  app.use(accessLog, securityHeaders, corsPolicy);
   app.use(withConfig);
-  for (const path of DATA_PATHS) app.use(path, withStore);
-  const routes = app.route("/", healthRoutes).route("/", compatRoutes);
+  for (const path of DATA_PATHS) app.use(path, withAccess, withStore);
+  const routes = app
+    .route("/", healthRoutes)
+    .route("/", compatRoutes)
+    .route("/", v1ListRoutes)
+    .route("/", v1BatchRoutes)
+    .route("/", v1AdminRoutes)
+    .route("/", v1KeyRoutes);
   app.notFound(unmatchedHandler(() => app.routes));
   return routes;
 }

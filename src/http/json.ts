@@ -10,7 +10,8 @@ interface JsonWithRaw {
 }
 
 const rawJson = JSON as unknown as JsonWithRaw;
-const MAY_LOSE_PRECISION = /[0-9]{16}/;
+/** Number text a double could round (16+ digits) or re-spell (an exponent). */
+const MAY_CHANGE_TEXT = /[0-9]{16}|[0-9][eE]/;
 
 /** Keeps a number literal's own text when a double cannot hold it exactly. */
 function keepExactNumbers(_key: string, value: unknown, context?: SourceContext): unknown {
@@ -22,13 +23,13 @@ function keepExactNumbers(_key: string, value: unknown, context?: SourceContext)
 
 /**
  * Parses JSON text; malformed text is a 400 naming the parser's complaint.
- * Number literals that a double would round (big integers, long decimals)
- * keep their exact text, so `JSON.stringify` of any part writes them back
+ * Number literals that a double would round or re-spell (big integers, long
+ * decimals, exponents) keep their exact text, so `JSON.stringify` of any part writes them back
  * digit for digit.
  */
 export function parseJson(text: string): unknown {
   try {
-    return MAY_LOSE_PRECISION.test(text) ? JSON.parse(text, keepExactNumbers) : JSON.parse(text);
+    return MAY_CHANGE_TEXT.test(text) ? JSON.parse(text, keepExactNumbers) : JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : "unparseable";
     throw new ApiError(400, "malformed_json", `The request body is not valid JSON: ${reason}`);
@@ -38,9 +39,4 @@ export function parseJson(text: string): unknown {
 /** True for a number literal kept as exact text by `parseJson`. */
 export function isExactNumber(value: unknown): boolean {
   return rawJson.isRawJSON(value);
-}
-
-/** True for a JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !isExactNumber(value);
 }

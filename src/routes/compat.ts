@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { readBoundedText, requireJsonContentType } from "../http/body";
-import { utf8Length } from "../http/bytes";
-import { isJsonObject, parseJson } from "../http/json";
+import { parseJson } from "../http/json";
 import { checkKey, keyFromPath } from "../http/key";
 import { ApiError } from "../http/problem";
-import { ttlSecondsFrom } from "../http/ttl";
+import { parseWith } from "../http/validate";
+import { valueText } from "../http/value";
+import { SetBody } from "../schemas/compat";
 import type { Expiry } from "../store/types";
 
 /** Room in a /set body for everything around the value: key, ttl, syntax. */
@@ -24,31 +25,12 @@ export const compatRoutes = new Hono<AppEnv>()
   .post("/set", async (c) => {
     const { limits } = c.var.config;
     requireJsonContentType(c.req.header("content-type"));
-    const body = parseJson(await readBoundedText(c.req.raw, limits.maxValueBytes + ENVELOPE_BYTES));
-    if (!isJsonObject(body)) {
-      throw new ApiError(400, "body_not_object", "The body must be a JSON object with 'key' and 'value'");
-    }
-    if (typeof body.key !== "string") {
-      throw new ApiError(400, "invalid_key", "'key' must be a non-empty string", { field: "key" });
-    }
+    const text = await readBoundedText(c.req.raw, limits.maxValueBytes + ENVELOPE_BYTES);
+    const body = parseWith(SetBody, parseJson(text), "body_not_object");
     const key = checkKey(body.key, limits);
     c.var.access.require("write", key);
-    if (!("value" in body)) {
-      throw new ApiError(400, "missing_value", "'value' is required (any JSON value, null included)", {
-        field: "value",
-      });
-    }
-    const ttl = ttlSecondsFrom(body.ttl);
-    const json = JSON.stringify(body.value);
-    const size = utf8Length(json);
-    if (size > limits.maxValueBytes) {
-      throw new ApiError(
-        413,
-        "value_too_large",
-        `The value is ${size} bytes of JSON; the limit is ${limits.maxValueBytes} bytes`,
-        { limit: limits.maxValueBytes, size },
-      );
-    }
+    const ttl = body.ttl ?? null;
+    const json = valueText(body.value, limits);
     const expiry: Expiry = ttl === null ? { kind: "none" } : { kind: "at", at: Date.now() + ttl * 1000 };
     await c.var.store.put(key, { json, expiry, metadata: null, condition: { kind: "always" } });
     return c.json({ message: `Key '${key}' stored successfully` });

@@ -112,7 +112,7 @@ export function describeCompatApi(name: string, open: () => Promise<Fetch>): voi
         ["malformed JSON", `{"key": "${key}", "value": `, 400, "malformed_json"],
         ["an array body", `[{"key":"${key}","value":1}]`, 400, "body_not_object"],
         ["a string body", `"${key}"`, 400, "body_not_object"],
-        ["a missing key", `{"value":1}`, 400, "invalid_key"],
+        ["a missing key", `{"value":1}`, 400, "missing_key"],
         ["an empty key", `{"key":"","value":1}`, 400, "key_empty"],
         ["a number key", `{"key":5,"value":1}`, 400, "invalid_key"],
         ["a missing value", `{"key":"${key}"}`, 400, "missing_value"],
