@@ -173,7 +173,8 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("refuses a malformed precondition with 400", async () => {
         const f = await open();
         const key = uniqueKey();
-        for (const headers of [{ "If-Match": "12" }, { "If-Match": "*" }, { "If-None-Match": '"3"' }]) {
+        const cases: Record<string, string>[] = [{ "If-Match": "12" }, { "If-Match": "*" }, { "If-None-Match": "\"3\"" }];
+        for (const headers of cases) {
           const res = await put(f, key, 1, headers);
           expect(res.status).toBe(400);
           expect(await problemOf(res)).toMatchObject({ code: "invalid_precondition" });
