@@ -9,6 +9,7 @@ import { corsPolicy } from "./middleware/cors";
 import { securityHeaders } from "./middleware/security-headers";
 import { compatRoutes } from "./routes/compat";
 import { healthRoutes } from "./routes/health";
+import { openApiRoutes } from "./routes/openapi";
 import { v1AdminRoutes } from "./routes/v1-admin";
 import { v1BatchRoutes } from "./routes/v1-batch";
 import { v1KeyRoutes } from "./routes/v1-kv";
@@ -25,6 +26,7 @@ export function createApp() {
   for (const path of DATA_PATHS) app.use(path, withAccess, withStore);
   const routes = app
     .route("/", healthRoutes)
+    .route("/", openApiRoutes)
     .route("/", compatRoutes)
     .route("/", v1ListRoutes)
     .route("/", v1BatchRoutes)
