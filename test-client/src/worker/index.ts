@@ -1,0 +1,3 @@
+import { createClientApp } from "./app";
+
+export default createClientApp();

@@ -1,0 +1,129 @@
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kvWorkerOptions } from "../support/kv-worker";
+import { deadUrl, startLiar, type Liar } from "../support/liar";
+import { LIAR_TOKEN } from "../support/liar-modes";
+import { run } from "../support/processes";
+import { buildSmokeCli, type SmokeBundle } from "../support/smoke-build";
+
+const ESC = "\u001b[";
+
+let kv: Miniflare;
+let kvUrl: string;
+let liar: Liar;
+let dead: string;
+let cli: SmokeBundle;
+
+/** Runs the bundled smoke CLI with plain node (`npm run smoke` itself is tested once, below). */
+function smoke(args: string[], env: Record<string, string | undefined> = {}) {
+  return run(process.execPath, [cli.path, ...args], { KV_TOKEN: undefined, NO_COLOR: undefined, ...env });
+}
+
+beforeAll(async () => {
+  const [options, bundle] = await Promise.all([kvWorkerOptions(), buildSmokeCli()]);
+  cli = bundle;
+  // The KV worker's request log goes nowhere; its errors still reach stderr.
+  kv = new Miniflare({
+    ...options,
+    host: "127.0.0.1",
+    port: 0,
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.resume();
+      stderr.pipe(process.stderr);
+    },
+  });
+  kvUrl = (await kv.ready).href.replace(/\/$/, "");
+  liar = await startLiar();
+  dead = await deadUrl();
+});
+
+afterAll(async () => {
+  await kv?.dispose();
+  await liar?.close();
+  await cli?.remove();
+});
+
+describe.concurrent("npm run smoke", () => {
+  it("passes against a running KV worker, one PASS line per step, without colour off a TTY", async () => {
+    const result = await smoke(["--url", kvUrl]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`edge-kv smoke test of ${kvUrl}`);
+    expect(result.stdout).toMatch(/All 7 workflows passed in \d+\.\d s/);
+    const stepLines = result.stdout.split("\n").filter((line) => /^ {2}(PASS|FAIL) {2}/.test(line));
+    expect(stepLines.length).toBeGreaterThan(20);
+    expect(stepLines.every((line) => line.startsWith("  PASS"))).toBe(true);
+    expect(result.stdout).toContain("PASS  ttl: get after expiry  (GET /get/");
+    expect(result.stdout).not.toContain(ESC);
+  });
+
+  it("prints the whole report as JSON with --json", async () => {
+    const result = await smoke(["--url", kvUrl, "--json"]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { target: string; outcome: string; steps: { pass: boolean }[] };
+    expect(report).toMatchObject({ target: kvUrl, outcome: "passed" });
+    expect(report.steps.every((step) => step.pass)).toBe(true);
+  });
+
+  it("exits 1 against a server that answers 200 with wrong values, naming each failing step", async () => {
+    const result = await smoke(["--url", liar.url("always-ok")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("FAIL  deletion: exists after delete");
+    expect(result.stdout).toContain("expected exists false, got true");
+    expect(result.stdout).toContain("FAIL  overwrite: get after overwrite");
+    expect(result.stdout).toContain("6 of 7 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key");
+  });
+
+  it("exits 1 when a single check fails (TTL ignored)", async () => {
+    const result = await smoke(["--url", liar.url("ignores-ttl")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("FAIL  ttl: get after expiry");
+    expect(result.stdout).toContain("1 of 7 workflows failed: ttl");
+    expect(result.stdout).toContain("PASS  ttl: cleanup  (DELETE /delete/");
+    expect(liar.keys("ignores-ttl")).toEqual([]);
+  });
+
+  it("exits 1 when nothing listens at the URL", async () => {
+    const result = await smoke(["--url", dead]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("(the KV worker could not be reached)");
+    expect(result.stdout).toContain("no answer");
+  });
+
+  it("exits 1 when the worker never answers, after --timeout", async () => {
+    const result = await smoke(["--url", liar.url("silent"), "--timeout", "300"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("no answer within 300 ms");
+  });
+
+  it("sends --token, or KV_TOKEN from the environment, as a bearer token", async () => {
+    const [flag, fromEnv, none] = await Promise.all([
+      smoke(["--url", liar.url("auth"), "--token", LIAR_TOKEN]),
+      smoke(["--url", liar.url("auth")], { KV_TOKEN: LIAR_TOKEN }),
+      smoke(["--url", liar.url("auth")]),
+    ]);
+    expect(flag.code).toBe(0);
+    expect(fromEnv.code).toBe(0);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain("got 401");
+  });
+
+  it("exits 2 with the usage on stderr when the command line is wrong", async () => {
+    const result = await smoke(["--url", "localhost:8787"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("smoke: --url must use http or https");
+    expect(result.stderr).toContain("Usage: npm run smoke");
+    expect(result.stdout).toBe("");
+  });
+
+  it("prints usage and exits 0 with --help", async () => {
+    const result = await smoke(["--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: npm run smoke -- --url <KV worker URL>");
+  });
+
+  it("is wired as `npm run smoke -- --url ...` in package.json", async () => {
+    const result = await run("npm", ["run", "--silent", "smoke", "--", "--url", kvUrl], { KV_TOKEN: undefined });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("All 7 workflows passed");
+  });
+});

@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LIAR_MODES, LIAR_TOKEN, type LiarMode } from "./liar-modes";
+
+interface Answer {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+interface Entry {
+  json: string;
+  expiresAt: number | null;
+}
+
+const ok = (body: unknown): Answer => ({ status: 200, body });
+
+function problem(mode: LiarMode, status: number, code: string, detail: string): Answer {
+  if (mode === "plain-errors") return { status, body: detail, contentType: "text/plain" };
+  return { status, body: { type: "about:blank", title: "Error", status, detail, code }, contentType: "application/problem+json" };
+}
+
+/** The fake KV worker's logic for one mode. */
+class FakeKv {
+  private readonly entries = new Map<string, Entry>();
+  constructor(private readonly mode: LiarMode) {}
+
+  /** Keys currently stored (expired ones excluded). */
+  keys(): string[] {
+    return [...this.entries.keys()].filter((key) => this.read(key) !== undefined);
+  }
+
+  private read(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.expiresAt != null && entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    if (entry !== undefined && this.mode === "null-is-missing" && entry.json === "null") return undefined;
+    return entry;
+  }
+
+  answer(method: string, path: string, body: string): Answer {
+    const mode = this.mode;
+    if (mode === "server-error") return problem(mode, 500, "storage_unavailable", "Storage is down");
+    const [, route = "", ...rest] = path.split("/");
+    const key = decodeURIComponent(rest.join("/"));
+    if (method === "GET" && path === "/") return ok({ message: "KV Service is running" });
+    if (method === "POST" && route === "set") return this.set(body);
+    if (method === "GET" && route === "get") {
+      if (mode === "always-ok") return ok({ value: "a lie" });
+      const entry = this.read(key);
+      return entry === undefined ? problem(mode, 404, "key_not_found", `Key '${key}' not found`) : ok({ value: JSON.parse(entry.json) });
+    }
+    if (method === "GET" && route === "exists") {
+      return ok({ key, exists: mode === "always-ok" || this.read(key) !== undefined });
+    }
+    if (method === "DELETE" && route === "delete") {
+      const found = mode === "always-ok" || this.read(key) !== undefined;
+      if (!found) return problem(mode, 404, "key_not_found", `Key '${key}' not found`);
+      if (mode !== "sticky-delete") this.entries.delete(key);
+      return ok({ message: `Key '${key}' deleted successfully` });
+    }
+    return problem(mode, 404, "route_not_found", `No route for ${method} ${path}`);
+  }
+
+  private set(text: string): Answer {
+    const mode = this.mode;
+    let body: { key?: unknown; value?: unknown; ttl?: unknown };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      if (mode === "lenient" || mode === "always-ok") return ok({ message: "Key 'undefined' stored successfully" });
+      return problem(mode, 400, "malformed_json", "The request body is not valid JSON");
+    }
+    const valid = typeof body.key === "string" && "value" in body && (body.ttl === undefined || (Number.isInteger(body.ttl) && Number(body.ttl) > 0));
+    if (!valid && mode !== "lenient" && mode !== "always-ok") return problem(mode, 400, "invalid_body", "Bad /set body");
+    const key = String(body.key);
+    const keep = mode === "forgetful" || mode === "always-ok" || (mode === "stale-overwrite" && this.read(key) !== undefined);
+    if (!keep) {
+      const ttl = typeof body.ttl === "number" && mode !== "ignores-ttl" ? body.ttl : null;
+      this.entries.set(key, { json: JSON.stringify(body.value ?? null), expiresAt: ttl === null ? null : Date.now() + ttl * 1000 });
+    }
+    return ok({ message: `Key '${key}' stored successfully` });
+  }
+}
+
+/** A running fake KV server. */
+export interface Liar {
+  /** Base URL of a mode, to use as KV_URL or --url. */
+  url(mode: LiarMode): string;
+  /** Keys stored under a mode right now. */
+  keys(mode: LiarMode): string[];
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+  const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+  response.writeHead(answer.status, { "Content-Type": answer.contentType ?? "application/json" });
+  response.end(text);
+}
+
+/** Starts the fake KV server on a free port of 127.0.0.1. */
+export async function startLiar(): Promise<Liar> {
+  const stores = new Map<LiarMode, FakeKv>(LIAR_MODES.map((mode) => [mode, new FakeKv(mode)]));
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://liar");
+    const [, prefix = "", ...rest] = url.pathname.split("/");
+    const mode = LIAR_MODES.find((candidate) => candidate === prefix);
+    const body = await readBody(request);
+    if (mode === undefined) return send(response, { status: 404, body: { detail: "unknown mode" } });
+    if (mode === "silent") return; // never answers; the client's timeout ends it
+    if (mode === "auth" && request.headers.authorization !== `Bearer ${LIAR_TOKEN}`) {
+      return send(response, problem(mode, 401, "unauthorized", "A bearer token is required"));
+    }
+    send(response, stores.get(mode)!.answer(request.method ?? "GET", `/${rest.join("/")}`, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (mode) => `http://127.0.0.1:${port}/${mode}`,
+    keys: (mode) => stores.get(mode)!.keys(),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** A URL on 127.0.0.1 where nothing listens (connections are refused). */
+export async function deadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, inject, it } from "vitest";
+import type { LiarMode } from "../support/liar-modes";
+import { callClientWith, type Answer } from "./client";
+
+const ENDPOINTS = ["/test_deletion", "/test_overwrite", "/test_get/some-key", "/test_all"];
+const liar = (mode: LiarMode) => ({ KV_URL: `${inject("liarBaseUrl")}/${mode}` });
+
+function expectLoudFailure(answer: Answer): void {
+  expect(answer.status).toBe(500);
+  expect(answer.contentType).toBe("application/problem+json");
+  expect(answer.body).toMatchObject({ status: 500, code: "workflow_failed" });
+  const failed = answer.body.failed_step ?? answer.body.failed_steps?.[0];
+  expect(failed).toMatchObject({ pass: false });
+  expect(failed?.error).toEqual(expect.any(String));
+  expect(answer.body.steps).toContainEqual(failed);
+}
+
+function failingWorkflows(answer: Answer): string[] {
+  return (answer.body.workflows ?? []).filter((w) => w.outcome !== "passed").map((w) => w.workflow);
+}
+
+describe("the test client against a KV server that lies", () => {
+  it("passes against the same server when it tells the truth (over KV_URL)", async () => {
+    for (const path of ["/test_deletion", "/test_overwrite", "/test_all"]) {
+      const answer = await callClientWith(path, liar("honest"));
+      expect(answer.status, path).toBe(200);
+      expect(answer.body.target).toBe(liar("honest").KV_URL);
+    }
+  });
+
+  it.concurrent.each(ENDPOINTS)("%s answers 500 when every answer is 200 with wrong values", async (path) => {
+    const answer = await callClientWith(path, liar("always-ok"));
+    expectLoudFailure(answer);
+  });
+
+  it("names the failing step and what was wrong", async () => {
+    const answer = await callClientWith("/test_deletion", liar("always-ok"));
+    expect(answer.body.failed_step).toMatchObject({
+      workflow: "deletion",
+      step: "exists after delete",
+      expected_status: 200,
+      actual_status: 200,
+      pass: false,
+      error: "expected exists false, got true",
+    });
+    expect(answer.body.message).toBe("Deletion test failed");
+    expect(answer.body.detail).toContain("exists after delete");
+  });
+
+  // Each lie breaks exactly the workflows whose checks should catch it.
+  it.concurrent.each<[LiarMode, string[]]>([
+    ["always-ok", ["deletion", "overwrite", "ttl", "null_value", "bad_input", "unknown_key"]],
+    ["forgetful", ["deletion", "overwrite", "ttl", "null_value"]],
+    ["stale-overwrite", ["overwrite"]],
+    ["sticky-delete", ["deletion"]],
+    ["ignores-ttl", ["ttl"]],
+    ["null-is-missing", ["null_value"]],
+    ["lenient", ["bad_input"]],
+    ["plain-errors", ["deletion", "ttl", "bad_input", "unknown_key"]],
+    ["server-error", ["health", "deletion", "overwrite", "ttl", "null_value", "bad_input", "unknown_key"]],
+  ])("/test_all catches the %s lie in %j", async (mode, expected) => {
+    const answer = await callClientWith("/test_all", liar(mode));
+    expectLoudFailure(answer);
+    expect(failingWorkflows(answer)).toEqual(expected);
+    expect(answer.body.failed_steps?.map((s) => s.workflow)).toEqual(expected);
+  });
+
+  it("still deletes the keys of a failed run", async () => {
+    const answer = await callClientWith("/test_overwrite", liar("stale-overwrite"));
+    expectLoudFailure(answer);
+    expect(answer.body.failed_step).toMatchObject({ step: "get after overwrite" });
+    expect(answer.body.steps.at(-1)).toMatchObject({ step: "cleanup", method: "DELETE", actual_status: 200, pass: true });
+  });
+
+  it("/test_get fails when a key no one wrote reads as present", async () => {
+    const answer = await callClientWith("/test_get/anything", liar("always-ok"));
+    expect(answer.body.failed_step).toMatchObject({ step: "get a key no one wrote", actual_status: 200 });
+  });
+
+  it("sends KV_TOKEN as a bearer token", async () => {
+    const withToken = await callClientWith("/test_all", { ...liar("auth"), KV_TOKEN: "secret-token" });
+    expect(withToken.status).toBe(200);
+    const without = await callClientWith("/test_deletion", liar("auth"));
+    expectLoudFailure(without);
+    expect(without.body.failed_step).toMatchObject({ actual_status: 401 });
+  });
+});
