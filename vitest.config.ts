@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { kvWorkerOptions } from "./test-client/test/support/kv-worker.ts";
 
 // One Vitest run, several projects. "worker" runs inside workerd: the KV worker
 // is `main`, reached through `exports.default.fetch` from "cloudflare:workers".
@@ -16,8 +17,40 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
+          // Reliability tests drive workerd and redis-server from Node: their own project.
+          exclude: ["test/reliability/**"],
+          // Starts redis-server + the Upstash bridge for the upstash tests (inject("upstash")).
+          globalSetup: ["./test/global-setup.ts"],
         },
       },
+      // "test-client": the test client worker is `main`; the real KV worker runs
+      // beside it as an auxiliary worker behind its `KV` service binding.
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            main: "./test-client/src/worker/index.ts",
+            wrangler: { configPath: "./test-client/wrangler.toml" },
+            miniflare: { workers: [await kvWorkerOptions()] },
+          })),
+        ],
+        test: {
+          name: "test-client",
+          include: ["test-client/test/worker/**/*.test.ts"],
+          globalSetup: ["./test-client/test/support/pool-setup.ts"],
+        },
+      },
+      // "test-client-node": the smoke CLI and `wrangler dev`, driven from Node.
+      {
+        test: {
+          name: "test-client-node",
+          environment: "node",
+          include: ["test-client/test/node/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      // "bridge": the Upstash bridge and the redis-server helper, in Node.
+      "./tools/upstash-bridge/vitest.config.ts",
     ],
   },
 });

@@ -10,7 +10,19 @@ export const workerFetch: Fetch = (path, init) => exports.default.fetch(new Requ
 /** The same app with some bindings replaced (another backend, other limits). */
 export function appFetch(overrides: Partial<Record<keyof Env, string>>): Fetch {
   const bindings = { ...env, ...overrides } as Env;
-  return async (path, init) => app.fetch(new Request(`http://kv${path}`, init), bindings);
+  return async (path, init) => app.fetch(withContentLength(new Request(`http://kv${path}`, init), init), bindings);
+}
+
+/**
+ * A request as it arrives over HTTP: a fixed body carries Content-Length.
+ * (A Request built in-process has none; the worker's own entry adds it.)
+ */
+function withContentLength(request: Request, init: RequestInit | undefined): Request {
+  const body = init?.body;
+  if (typeof body !== "string" || request.headers.has("content-length")) return request;
+  const headers = new Headers(request.headers);
+  headers.set("content-length", String(new TextEncoder().encode(body).byteLength));
+  return new Request(request, { headers });
 }
 
 /** A key no other test uses. */

@@ -1,0 +1,1 @@
+export { startBridge, type BridgeOptions, type RunningBridge } from "./server";

@@ -1,0 +1,38 @@
+import type { RespValue } from "../resp/types";
+
+function stringJson(bytes: Buffer, base64: boolean): string {
+  return JSON.stringify(base64 ? bytes.toString("base64") : bytes.toString("utf8"));
+}
+
+/**
+ * Writes a Redis reply as JSON text, the way Upstash's REST API answers:
+ * integers as exact JSON numbers (even past 2^53), nil as null, arrays
+ * recursively, and every string (simple or bulk, at any depth) as base64 of
+ * its bytes in base64 mode, or UTF-8 text otherwise. An error nested inside an
+ * array is written like a string; top-level errors are the caller's business.
+ */
+export function replyJson(reply: RespValue, base64: boolean): string {
+  switch (reply.kind) {
+    case "integer":
+      return reply.text;
+    case "simple":
+      return stringJson(reply.bytes, base64);
+    case "bulk":
+      return reply.bytes === null ? "null" : stringJson(reply.bytes, base64);
+    case "error":
+      return stringJson(Buffer.from(reply.message, "utf8"), base64);
+    case "array":
+      return reply.items === null ? "null" : `[${reply.items.map((item) => replyJson(item, base64)).join(",")}]`;
+  }
+}
+
+/** `{"result":…}` or `{"error":"…"}` for one command's reply. */
+export function resultJson(reply: RespValue, base64: boolean): string {
+  if (reply.kind === "error") return `{"error":${JSON.stringify(reply.message)}}`;
+  return `{"result":${replyJson(reply, base64)}}`;
+}
+
+/** `{"error":"…"}` */
+export function errorJson(message: string): string {
+  return `{"error":${JSON.stringify(message)}}`;
+}
