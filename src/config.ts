@@ -60,6 +60,30 @@ function backendOf(settings: Settings): BackendName {
   );
 }
 
+function corsOriginOf(entry: string): string {
+  if (entry === "*") return entry;
+  const bad = () =>
+    new ConfigError("KV_CORS_ORIGINS", `KV_CORS_ORIGINS entries must be origins like https://app.example.com or *, got '${entry}'`);
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    throw bad();
+  }
+  const isHttp = url.protocol === "https:" || url.protocol === "http:";
+  if (!isHttp || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") throw bad();
+  return url.origin;
+}
+
+/** The CORS allowlist: comma-separated origins, normalised as browsers send them in `Origin`. */
+function corsOriginsOf(settings: Settings): string[] {
+  return text(settings, "KV_CORS_ORIGINS")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "")
+    .map(corsOriginOf);
+}
+
 /**
  * Parses the worker's settings. Throws a ConfigError naming the first setting
  * that is malformed; missing Upstash credentials are reported later, when the
@@ -81,10 +105,7 @@ export function parseConfig(settings: Settings): Config {
       token: text(settings, "UPSTASH_REDIS_REST_TOKEN"),
       timeoutMs: positiveInt(settings, "UPSTASH_TIMEOUT_MS", 2000),
     },
-    corsOrigins: text(settings, "KV_CORS_ORIGINS")
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== ""),
+    corsOrigins: corsOriginsOf(settings),
     allowAnonymous: text(settings, "KV_ALLOW_ANONYMOUS").toLowerCase() === "true",
   };
 }

@@ -1,5 +1,4 @@
 import { createMiddleware } from "hono/factory";
-import { openAccess } from "../auth/access";
 import { configFor } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { openStore } from "../store/select";
@@ -10,9 +9,8 @@ export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Opens the configured store on `c.var.store` for the data routes. */
+/** Opens the configured store on `c.var.store` for the data routes (after `withAccess`). */
 export const withStore = createMiddleware<AppEnv>(async (c, next) => {
   c.set("store", openStore(c.var.config));
-  c.set("access", openAccess);
   await next();
 });

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AccessLogLine } from "../../src/middleware/access-log";
+import { appFetch, jsonInit } from "../support/http";
+import { TOKENS, tokenApp, withToken } from "./tokens";
+
+const app = tokenApp();
+const writer = withToken(app, TOKENS.write);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let logged: string[];
+let logSpy: ReturnType<typeof vi.spyOn>;
+
+beforeEach(() => {
+  logged = [];
+  logSpy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    logged.push(args.map(String).join(" "));
+  });
+});
+
+afterEach(() => {
+  logSpy.mockRestore();
+});
+
+function lines(): AccessLogLine[] {
+  return logged.map((line) => JSON.parse(line) as AccessLogLine);
+}
+
+describe("one structured log line per request", () => {
+  it("names the request id, method, route pattern, status, duration and backend", async () => {
+    const res = await writer("/v1/kv/log%2Fkey", jsonInit("PUT", 1));
+    expect(logged).toHaveLength(1);
+    const [line] = lines();
+    expect(line).toEqual({
+      msg: "request",
+      level: "info",
+      requestId: res.headers.get("x-request-id"),
+      method: "PUT",
+      route: "/v1/kv/:key{.+}",
+      status: res.status,
+      durationMs: expect.any(Number),
+      backend: "memory",
+    });
+    expect(line!.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it.each([
+    ["GET /get/{key}", "/get/a%2Fb", "GET", "/get/:key{.+}"],
+    ["POST /v1/kv/{key}/incr", "/v1/kv/c/incr", "POST", "/v1/kv/:key{.+}/incr"],
+    ["GET /", "/", "GET", "/"],
+    ["an unknown route", "/nowhere/at/all", "GET", null],
+  ])("logs the pattern of %s, never the path", async (_label, path, method, route) => {
+    await writer(path, { method });
+    expect(lines()).toMatchObject([{ method, route }]);
+  });
+
+  it("logs refused and failed requests with their status and a warn or error level", async () => {
+    await app("/get/x");
+    await withToken(app, TOKENS.read)("/set", jsonInit("POST", { key: "x", value: 1 }));
+    await appFetch({ KV_MAX_KEY_BYTES: "nope" })("/get/x");
+    expect(lines().map((line) => [line.status, line.level, line.backend])).toEqual([
+      [401, "warn", "memory"],
+      [403, "warn", "memory"],
+      [503, "error", null],
+    ]);
+  });
+
+  it("never logs a token, a key, a value or a header", async () => {
+    const key = `secret-key-${crypto.randomUUID()}`;
+    const value = `secret-value-${crypto.randomUUID()}`;
+    const meta = `secret-meta-${crypto.randomUUID()}`;
+    const send = [
+      () => writer("/set", jsonInit("POST", { key, value })),
+      () => writer(`/get/${key}`),
+      () => writer(`/v1/kv/${key}`, { ...jsonInit("PUT", value), headers: { "Content-Type": "application/json", "KV-Metadata": JSON.stringify({ meta }) } }),
+      () => writer(`/v1/kv/${key}`),
+      () => writer("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key, value }] })),
+      () => withToken(app, TOKENS.unknown)(`/get/${key}`),
+      () => withToken(app, TOKENS.read)("/set", jsonInit("POST", { key, value })),
+      () => writer(`/v1/kv?prefix=${key}`),
+    ];
+    for (const call of send) await call();
+    expect(logged).toHaveLength(send.length);
+    for (const line of logged) {
+      for (const secret of [key, value, meta, ...Object.values(TOKENS), "Bearer"]) expect(line).not.toContain(secret);
+    }
+  });
+});
+
+describe("X-Request-Id", () => {
+  it.each(["abc-123", "A.b_c-9", "x".repeat(128), "0f8fad5b-d9cb-469f-a165-70867728950e"])(
+    "echoes the well-formed id %j and logs it",
+    async (id) => {
+      const res = await writer("/get/rid", { headers: { "X-Request-Id": id } });
+      expect(res.headers.get("x-request-id")).toBe(id);
+      expect(lines()[0]!.requestId).toBe(id);
+    },
+  );
+
+  it.each([
+    ["too long", "x".repeat(129)],
+    ["with a space", "a b"],
+    ["with a quote", 'a"b'],
+    ["with a colon", "a:b"],
+    ["with a slash", "a/b"],
+    ["empty", ""],
+  ])("replaces an id %s with a fresh UUID", async (_label, id) => {
+    const res = await app("/", { headers: { "X-Request-Id": id } });
+    const answered = res.headers.get("x-request-id")!;
+    expect(answered).toMatch(UUID);
+    expect(lines()[0]!.requestId).toBe(answered);
+  });
+
+  it("gives a fresh UUID per request when none is sent", async () => {
+    const a = (await app("/")).headers.get("x-request-id");
+    const b = (await app("/get/k")).headers.get("x-request-id");
+    expect(a).toMatch(UUID);
+    expect(b).toMatch(UUID);
+    expect(a).not.toBe(b);
+  });
+});
