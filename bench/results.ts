@@ -1,0 +1,20 @@
+import type { ScenarioResult } from "./aggregate";
+import type { BundleSize } from "./bundle-size";
+import type { MachineInfo } from "./machine";
+import type { RoundTripResult } from "./round-trips";
+import type { TargetVerdict } from "./targets";
+
+/** Everything one `npm run bench` measured: the shape of bench/results/latest.json. */
+export interface BenchResults {
+  generatedAt: string;
+  /** The command that produced these results. */
+  command: string;
+  machine: MachineInfo;
+  settings: { rounds: number; durationSeconds: number; warmupSeconds: number; connections: number };
+  bundle: BundleSize;
+  scenarios: ScenarioResult[];
+  roundTrips: RoundTripResult | null;
+  targets: TargetVerdict[];
+  /** What did not run, and why. */
+  notes: string[];
+}

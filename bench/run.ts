@@ -1,0 +1,157 @@
+// `npm run bench`: throughput against the runtime's floor, round trips to
+// Upstash, bundle size. See docs/drafts/performance.md for what it measures.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { aggregateScenario, type ScenarioResult } from "./aggregate";
+import { buildAsDeployed } from "./build";
+import { bundleSize } from "./bundle-size";
+import { startFleet } from "./fleet";
+import { describeMachine } from "./machine";
+import { contenderRunner, measureInRounds } from "./measure";
+import { parseOptions } from "./options";
+import { planScenarios, upstashServes } from "./plan";
+import { profileScenarios } from "./profile/run-profile";
+import { renderMarkdown } from "./report/markdown";
+import type { BenchResults } from "./results";
+import { countRoundTrips, type RoundTripResult } from "./round-trips";
+import { allScenarios } from "./scenarios";
+import { judgeTargets } from "./targets";
+import { directRunner } from "./upstash/direct-runner";
+import { startUpstashStack, type UpstashStack } from "./upstash/stack";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const started = Date.now();
+const log = (line: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv, join(ROOT, "bench", "results"));
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
+  const machine = describeMachine();
+  const notes: string[] = [];
+  const dir = await mkdtemp(join(tmpdir(), "edge-kv-bench-"));
+  const stops: Array<() => Promise<void>> = [() => rm(dir, { recursive: true, force: true })];
+  try {
+    log("building the worker as deployed (wrangler deploy --dry-run)");
+    const build = await buildAsDeployed(ROOT, join(dir, "worker"));
+    const bundle = await bundleSize(build.outdir, build.modules, build.metafilePath);
+
+    let upstash: UpstashStack | null = null;
+    try {
+      const stack = await startUpstashStack();
+      stops.push(() => stack.stop());
+      upstash = stack;
+    } catch (error) {
+      notes.push(`Upstash backend not measured: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const fleet = await startFleet({
+      dir,
+      build,
+      upstash: upstash && { token: upstash.token, bridgeUrl: upstash.bridgeUrl, countingUrl: upstash.proxy.url },
+      inspector: options.profile.length > 0,
+    });
+    stops.push(() => fleet.stop());
+    log(`workerd ${machine.workerd} serving ${Object.keys(fleet.origins).join(", ")}`);
+    if (upstash !== null) {
+      const reason = await upstashServes(fleet.origins["kv-upstash"]!);
+      if (reason !== null) {
+        notes.push(`Upstash backend not measured: ${reason}`);
+        upstash = null;
+      }
+    }
+
+    const scenarios = allScenarios(fleet.tokens.write).filter(
+      (scenario) => options.only.length === 0 || options.only.some((part) => scenario.id.includes(part)),
+    );
+    if (options.profile.length > 0) {
+      await profileScenarios({
+        fleet,
+        build,
+        scenarios,
+        ids: options.profile,
+        seconds: Math.max(options.durationSeconds, 3),
+        connections: options.connections,
+        log,
+      });
+      return;
+    }
+
+    const skipped = new Map<string, Record<string, string>>();
+    const plan = await planScenarios(scenarios, fleet, upstash !== null, skipped, log);
+    log(`seeded and checked ${plan.length} scenarios`);
+    const direct = upstash === null ? null : await directRunner({ stack: upstash, fleet, plan });
+    if (direct !== null) log("recorded the Upstash calls to replay with the direct client");
+    const samples = await measureInRounds({
+      plan,
+      rounds: options.rounds,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+      run: contenderRunner({
+        origins: fleet.origins,
+        workerdPid: fleet.workerd.pid,
+        connections: options.connections,
+        direct,
+      }),
+      log,
+    });
+    const results: ScenarioResult[] = plan.map(({ scenario }) =>
+      aggregateScenario(scenario, samples.get(scenario.id)!, skipped.get(scenario.id)!),
+    );
+    for (const [id, reasons] of skipped) {
+      for (const [backend, reason] of Object.entries(reasons)) notes.push(`${id} on ${backend}: not measured (${reason})`);
+    }
+
+    let roundTrips: RoundTripResult | null = null;
+    if (upstash !== null) {
+      log("counting round trips to Upstash per API call");
+      const stack = upstash;
+      roundTrips = await countRoundTrips({
+        origin: fleet.origins["kv-upstash-counted"]!,
+        writeToken: fleet.tokens.write,
+        adminToken: fleet.tokens.admin,
+        takeCalls: () => stack.proxy.take(),
+        readCommandStats: () => stack.commandStats(),
+      });
+    }
+
+    const report: BenchResults = {
+      generatedAt: new Date().toISOString(),
+      command,
+      machine,
+      settings: {
+        rounds: options.rounds,
+        durationSeconds: options.durationSeconds,
+        warmupSeconds: options.warmupSeconds,
+        connections: options.connections,
+      },
+      bundle,
+      scenarios: results,
+      roundTrips,
+      targets: judgeTargets({
+        scenarios: results,
+        floorTargetIds: new Set(plan.filter((p) => p.scenario.floorTarget).map((p) => p.scenario.id)),
+        roundTrips,
+        bundle,
+        upstashMeasured: upstash !== null,
+      }),
+      notes,
+    };
+    const markdown = renderMarkdown(report);
+    if (options.resultsDir !== null) {
+      await mkdir(options.resultsDir, { recursive: true });
+      await writeFile(join(options.resultsDir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+      await writeFile(join(options.resultsDir, "latest.md"), markdown);
+      log(`wrote ${join(options.resultsDir, "latest.json")} and latest.md`);
+    }
+    console.log(`\n${markdown}`);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+    log("done");
+  }
+}
+
+process.once("SIGINT", () => process.exit(130));
+process.once("SIGTERM", () => process.exit(143));
+await main();

@@ -1,0 +1,160 @@
+import { jsonRequest, withBearer, type BenchRequest } from "./http-request";
+
+/** Which of the worker's APIs a scenario drives. */
+export type ApiFamily = "compat" | "v1";
+
+/** One benchmarked workload: what each connection sends, in a loop. */
+export interface Scenario {
+  id: string;
+  /** What a reader of the table sees. */
+  title: string;
+  api: ApiFamily;
+  /** Sent once, in order, before any measuring (creates the keys that are read). */
+  seed: BenchRequest[];
+  /** Each connection sends these in order, over and over. */
+  cycle: BenchRequest[];
+  /** Every response must have one of these statuses. */
+  expectedStatuses: number[];
+  /** Held to "Map backend at or above 0.85× the floor" (the GET and SET targets). */
+  floorTarget: boolean;
+}
+
+/** Keys read by the hit scenarios; the cycle walks through all of them. */
+const KEY_COUNT = 100;
+/** A small, typical JSON value (about 80 bytes of JSON). */
+const VALUE = { user: "u-1234", plan: "pro", quota: 5000, tags: ["alpha", "beta"], active: true };
+const BATCH_SIZE = 100;
+/** Of every 10 requests in a mixed cycle, these positions write (80/20 read/write). */
+const MIXED_WRITE_POSITIONS = new Set([4, 9]);
+
+const indexes = (count: number) => Array.from({ length: count }, (_, i) => i);
+const hitKey = (i: number) => `bench:hit:${i}`;
+const missKey = (i: number) => `bench:miss:${i}`;
+const writeKey = (i: number) => `bench:write:${i}`;
+const path = (prefix: string, key: string) => prefix + encodeURIComponent(key);
+
+const compatGet = (key: string): BenchRequest => ({ method: "GET", path: path("/get/", key) });
+const compatSet = (key: string) => jsonRequest("POST", "/set", { key, value: VALUE });
+const v1Get = (key: string): BenchRequest => ({ method: "GET", path: path("/v1/kv/", key) });
+const v1Put = (key: string) => jsonRequest("PUT", path("/v1/kv/", key), VALUE);
+
+/** 80/20: eight reads of existing keys, then two writes (that keep them existing), per ten. */
+function mixedCycle(read: (key: string) => BenchRequest, write: (key: string) => BenchRequest): BenchRequest[] {
+  return indexes(KEY_COUNT).map((i) => (MIXED_WRITE_POSITIONS.has(i % 10) ? write(hitKey(i)) : read(hitKey(i))));
+}
+
+function batchBody(offset: number) {
+  return {
+    ops: indexes(BATCH_SIZE).map((i) =>
+      MIXED_WRITE_POSITIONS.has(i % 10)
+        ? { op: "put", key: writeKey((offset + i) % KEY_COUNT), value: VALUE }
+        : { op: "get", key: hitKey((offset + i) % KEY_COUNT) },
+    ),
+  };
+}
+
+function compatScenarios(): Scenario[] {
+  const seed = indexes(KEY_COUNT).map((i) => compatSet(hitKey(i)));
+  return [
+    {
+      id: "compat.get-hit",
+      title: "GET /get/{key} (hit)",
+      api: "compat",
+      seed,
+      cycle: indexes(KEY_COUNT).map((i) => compatGet(hitKey(i))),
+      expectedStatuses: [200],
+      floorTarget: true,
+    },
+    {
+      id: "compat.get-miss",
+      title: "GET /get/{key} (miss, 404)",
+      api: "compat",
+      seed: [],
+      cycle: indexes(KEY_COUNT).map((i) => compatGet(missKey(i))),
+      expectedStatuses: [404],
+      floorTarget: false,
+    },
+    {
+      id: "compat.set",
+      title: "POST /set",
+      api: "compat",
+      seed: [],
+      cycle: indexes(KEY_COUNT).map((i) => compatSet(writeKey(i))),
+      expectedStatuses: [200],
+      floorTarget: true,
+    },
+    {
+      id: "compat.mixed",
+      title: "80% GET /get + 20% POST /set",
+      api: "compat",
+      seed,
+      cycle: mixedCycle(compatGet, compatSet),
+      expectedStatuses: [200],
+      floorTarget: false,
+    },
+  ];
+}
+
+function v1Scenarios(): Scenario[] {
+  const seed = indexes(KEY_COUNT).map((i) => v1Put(hitKey(i)));
+  return [
+    {
+      id: "v1.get-hit",
+      title: "GET /v1/kv/{key} (hit)",
+      api: "v1",
+      seed,
+      cycle: indexes(KEY_COUNT).map((i) => v1Get(hitKey(i))),
+      expectedStatuses: [200],
+      floorTarget: true,
+    },
+    {
+      id: "v1.get-miss",
+      title: "GET /v1/kv/{key} (miss, 404)",
+      api: "v1",
+      seed: [],
+      cycle: indexes(KEY_COUNT).map((i) => v1Get(missKey(i))),
+      expectedStatuses: [404],
+      floorTarget: false,
+    },
+    {
+      id: "v1.put",
+      title: "PUT /v1/kv/{key}",
+      api: "v1",
+      seed: [],
+      cycle: indexes(KEY_COUNT).map((i) => v1Put(writeKey(i))),
+      expectedStatuses: [200, 201],
+      floorTarget: true,
+    },
+    {
+      id: "v1.mixed",
+      title: "80% GET + 20% PUT /v1/kv/{key}",
+      api: "v1",
+      seed,
+      cycle: mixedCycle(v1Get, v1Put),
+      expectedStatuses: [200],
+      floorTarget: false,
+    },
+    {
+      id: "v1.batch",
+      title: `POST /v1/batch (${BATCH_SIZE} ops: 80 get, 20 put)`,
+      api: "v1",
+      seed,
+      cycle: indexes(10).map((i) => jsonRequest("POST", "/v1/batch", batchBody(i * 10))),
+      expectedStatuses: [200],
+      floorTarget: false,
+    },
+  ];
+}
+
+/**
+ * Every scenario, compatible API first, each request authenticated with
+ * `token` (a write token, which reads too), as production callers are.
+ */
+export function allScenarios(token: string): Scenario[] {
+  const authenticated = (requests: BenchRequest[]) => requests.map((request) => withBearer(request, token));
+  return [...compatScenarios(), ...v1Scenarios()].map((scenario) => ({
+    ...scenario,
+    seed: authenticated(scenario.seed),
+    cycle: authenticated(scenario.cycle),
+  }));
+}
