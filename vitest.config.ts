@@ -51,6 +51,9 @@ export default defineConfig({
       },
       // "bridge": the Upstash bridge and the redis-server helper, in Node.
       "./tools/upstash-bridge/vitest.config.ts",
+      // "reliability": outage, durability, concurrency and hostile input, driving
+      // redis-server, the bridge and workerd from Node (after the other projects).
+      "./test/reliability/vitest.config.ts",
     ],
   },
 });

@@ -1,0 +1,85 @@
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { unstable_readConfig } from "wrangler";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+interface Bundle {
+  contents: string;
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  vars: Record<string, string>;
+}
+
+let bundled: Promise<Bundle> | undefined;
+
+async function bundleKvWorker(): Promise<Bundle> {
+  const config = unstable_readConfig({ config: `${ROOT}wrangler.toml` }, { hideWarnings: true });
+  const output = await build({
+    entryPoints: [`${ROOT}src/index.ts`],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "silent",
+  });
+  const contents = output.outputFiles[0]?.text;
+  if (contents === undefined) throw new Error("esbuild produced no output for src/index.ts");
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.vars)) vars[name] = typeof value === "string" ? value : JSON.stringify(value);
+  return {
+    contents,
+    compatibilityDate: config.compatibility_date ?? "2026-04-01",
+    compatibilityFlags: config.compatibility_flags,
+    vars,
+  };
+}
+
+/** The KV worker running in workerd, reached over plain HTTP. */
+export interface RunningWorker {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:34567`. */
+  readonly url: string;
+  /** Lines the worker wrote to its log (its `console.log` access lines) since it started. */
+  readonly logLines: number;
+  /** Stops workerd: the isolate and everything it held in memory are gone. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts the KV worker (src/index.ts bundled by esbuild, wrangler.toml's vars
+ * overridden by `bindings`) in workerd through Miniflare, on a direct socket
+ * so requests skip Miniflare's entry worker.
+ */
+export async function startKvWorker(bindings: Record<string, string>): Promise<RunningWorker> {
+  bundled ??= bundleKvWorker();
+  const bundle = await bundled;
+  let lines = 0;
+  const mf = new Miniflare({
+    name: "edge-kv",
+    modules: [{ type: "ESModule", path: `${ROOT}.reliability-kv-worker.mjs`, contents: bundle.contents }],
+    compatibilityDate: bundle.compatibilityDate,
+    compatibilityFlags: bundle.compatibilityFlags,
+    bindings: { ...bundle.vars, ...bindings },
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", (chunk: Buffer) => {
+        for (const byte of chunk) if (byte === 0x0a) lines++;
+      });
+      stderr.resume();
+    },
+  });
+  await mf.ready;
+  const url = (await mf.unsafeGetDirectURL()).toString().replace(/\/$/, "");
+  return {
+    url,
+    get logLines() {
+      return lines;
+    },
+    dispose: () => mf.dispose(),
+  };
+}
