@@ -4,6 +4,9 @@ import { constantTimeEqual, sha256 } from "./digest";
 import { TOKEN_SETTINGS, type Grant } from "./scopes";
 import { isTokenSyntax, parseTokenSetting } from "./token-syntax";
 
+/** Bound on remembered tokens (there are only as many as are configured). */
+const MAX_VERIFIED = 1024;
+
 interface DigestGrant extends Grant {
   readonly digest: Uint8Array;
 }
@@ -15,6 +18,14 @@ interface DigestGrant extends Grant {
  * close a guess is.
  */
 export class TokenTable {
+  /**
+   * Grants of tokens already verified in this isolate, by their exact text, so
+   * a client's every request does not pay for a SHA-256. Only configured
+   * tokens enter it: a guess always takes the hashed constant-time path, and
+   * a lookup tells nothing of how close a guess is.
+   */
+  private readonly verified = new Map<string, Grant[]>();
+
   private constructor(private readonly entries: readonly DigestGrant[]) {}
 
   /** Parses and hashes the three token settings; throws a ConfigError naming a malformed one. */
@@ -36,12 +47,18 @@ export class TokenTable {
 
   /** The grants of `token`: empty when it is not a configured token. */
   async grantsOf(token: string): Promise<Grant[]> {
+    const known = this.verified.get(token);
+    if (known !== undefined) return known;
     if (!isTokenSyntax(token)) return [];
     const digest = await sha256(token);
     const grants: Grant[] = [];
     for (const entry of this.entries) {
       const match = constantTimeEqual(digest, entry.digest);
       if (match) grants.push({ scope: entry.scope, prefix: entry.prefix });
+    }
+    if (grants.length > 0) {
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(token, grants);
     }
     return grants;
   }

@@ -18,11 +18,13 @@ function tooLarge(limit: number, size: number | null): ApiError {
  * or while streaming, without buffering past the limit.
  */
 export async function readBoundedText(request: Request, limit: number): Promise<string> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^[0-9]+$/.test(declared) && Number(declared) > limit) {
-    throw tooLarge(limit, Number(declared));
-  }
+  const header = request.headers.get("content-length");
+  const declared = header !== null && /^[0-9]+$/.test(header) ? Number(header) : null;
+  if (declared !== null && declared > limit) throw tooLarge(limit, declared);
   if (request.body === null) return "";
+  // A declared length within the limit: read it whole (HTTP framing holds the
+  // body to that length), skipping the chunk-by-chunk loop.
+  if (declared !== null) return decodeUtf8(new Uint8Array(await request.arrayBuffer()), limit);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -36,7 +38,11 @@ export async function readBoundedText(request: Request, limit: number): Promise<
     }
     chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  return decodeUtf8(chunks.length === 1 ? chunks[0]! : concat(chunks, size), limit);
+}
+
+function decodeUtf8(bytes: Uint8Array, limit: number): string {
+  if (bytes.byteLength > limit) throw tooLarge(limit, bytes.byteLength);
   try {
     return decoder.decode(bytes);
   } catch {

@@ -6,6 +6,12 @@ import { ApiError } from "./problem";
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
+ * The route parameter of a key in a path: one or more of any character,
+ * slashes and line terminators included (`.` would stop at a newline).
+ */
+export const KEY_PARAM = ":key{[\\s\\S]+}";
+
+/**
  * Checks a key against the rules every route shares: a non-empty, well-formed
  * Unicode string of at most `maxKeyBytes` UTF-8 bytes, outside the reserved
  * prefix. `tooLongStatus` is 414 for keys that arrived in a path.

@@ -11,7 +11,7 @@ export interface AccessLogLine {
   level: "info" | "warn" | "error";
   requestId: string;
   method: string;
-  /** The route pattern (e.g. `/get/:key{.+}`), never the path with its key; null when no route matched. */
+  /** The route pattern (e.g. `/get/:key{[\\s\\S]+}`), never the path with its key; null when no route matched. */
   route: string | null;
   status: number;
   durationMs: number;

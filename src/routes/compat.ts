@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { readBoundedText, requireJsonContentType } from "../http/body";
 import { parseJson } from "../http/json";
-import { checkKey, keyFromPath } from "../http/key";
+import { checkKey, KEY_PARAM, keyFromPath } from "../http/key";
 import { ApiError } from "../http/problem";
 import { parseWith } from "../http/validate";
 import { valueText } from "../http/value";
@@ -35,21 +35,21 @@ export const compatRoutes = new Hono<AppEnv>()
     await c.var.store.put(key, { json, expiry, metadata: null, condition: { kind: "always" } });
     return c.json({ message: `Key '${key}' stored successfully` });
   })
-  .get("/get/:key{.+}", async (c) => {
+  .get(`/get/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/get/"), c.var.config.limits, 414);
     c.var.access.require("read", key);
     const json = await c.var.store.getJson(key);
     if (json === null) throw notFound(key);
     return jsonResponse(`{"value":${json}}`);
   })
-  .delete("/delete/:key{.+}", async (c) => {
+  .delete(`/delete/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/delete/"), c.var.config.limits, 414);
     c.var.access.require("write", key);
     const result = await c.var.store.delete(key, { kind: "always" });
     if (result.status !== "deleted") throw notFound(key);
     return c.json({ message: `Key '${key}' deleted successfully` });
   })
-  .get("/exists/:key{.+}", async (c) => {
+  .get(`/exists/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/exists/"), c.var.config.limits, 414);
     c.var.access.require("read", key);
     return c.json({ key, exists: await c.var.store.exists(key) });

@@ -56,7 +56,7 @@ function storeOp(op: RequestedOp, index: number, config: Config, access: Access,
     }
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    throw new ApiError(error.status, error.code, `ops[${index}]: ${error.detail}`, { ...error.extras, index });
+    throw new ApiError(error.status, error.code, `ops[${index}]: ${error.detail}`, { ...error.extras, index }, error.headers);
   }
 }
 

@@ -4,7 +4,7 @@ import { entryHeaders, jsonText, jsonWithRaw } from "../http/answers";
 import { readBoundedText, requireJsonContentType } from "../http/body";
 import { chosenExpiry, expiryAfter } from "../http/expiry";
 import { parseJson } from "../http/json";
-import { checkKey, keyFromPath } from "../http/key";
+import { checkKey, KEY_PARAM, keyFromPath } from "../http/key";
 import { metadataFromHeader } from "../http/metadata";
 import { etagOf, notModified, preconditionFailed, writeConditionOf } from "../http/preconditions";
 import { ApiError } from "../http/problem";
@@ -33,7 +33,7 @@ const decimal = (text: string | undefined): number | undefined => (text === unde
 
 /** The v1 resource API for single keys: values, versions, conditions, TTL, counters. */
 export const v1KeyRoutes = new Hono<AppEnv>()
-  .put("/v1/kv/:key{.+}", async (c) => {
+  .put(`/v1/kv/${KEY_PARAM}`, async (c) => {
     const { limits } = c.var.config;
     const key = checkKey(keyFromPath(c.req.url, KV_PATH), limits, 414);
     c.var.access.require("write", key);
@@ -55,7 +55,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
       { ETag: etagOf(result.version) },
     );
   })
-  .get("/v1/kv/:key{.+}", async (c) => {
+  .get(`/v1/kv/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, KV_PATH), c.var.config.limits, 414);
     c.var.access.require("read", key);
     const entry = await c.var.store.get(key);
@@ -64,7 +64,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
     if (notModified(c.req.raw.headers, entry.version)) return new Response(null, { status: 304, headers });
     return jsonText(entry.json, 200, headers);
   })
-  .delete("/v1/kv/:key{.+}", async (c) => {
+  .delete(`/v1/kv/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, KV_PATH), c.var.config.limits, 414);
     c.var.access.require("write", key);
     const result = await c.var.store.delete(key, writeConditionOf(c.req.raw.headers, false));
@@ -72,7 +72,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
     if (result.status === "missing") throw notFound(key);
     return c.body(null, 204);
   })
-  .patch("/v1/kv/:key{.+}", async (c) => {
+  .patch(`/v1/kv/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, KV_PATH), c.var.config.limits, 414);
     c.var.access.require("write", key);
     const body = parseWith(PatchBody, await smallBody(c.req.raw, c.req.header("content-type")), "body_not_object");
@@ -83,7 +83,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
       ETag: etagOf(result.version),
     });
   })
-  .post("/v1/kv/:key{.+}/incr", async (c) => {
+  .post(`/v1/kv/${KEY_PARAM}/incr`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, KV_PATH, INCR_SUFFIX), c.var.config.limits, 414);
     c.var.access.require("write", key);
     const body = parseWith(IncrBody, await smallBody(c.req.raw, c.req.header("content-type")), "body_not_object");

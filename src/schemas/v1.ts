@@ -60,6 +60,14 @@ export const IncrBody = v.object(
   "The body must be a JSON object",
 );
 
+/** Metadata sent in a body: a JSON object (valibot's record alone would take an array). */
+const MetadataInput = v.pipe(
+  v.unknown(),
+  v.check((value) => typeof value === "object" && value !== null && !Array.isArray(value), "must be a JSON object"),
+  v.record(v.string(), v.unknown()),
+  v.description("A JSON object of at most KV_MAX_METADATA_BYTES (1024) bytes"),
+);
+
 /** One operation of `POST /v1/batch`. */
 export const BatchOp = v.variant(
   "op",
@@ -70,7 +78,7 @@ export const BatchOp = v.variant(
       key: KeyField,
       value: JsonValue,
       ttl: v.optional(Ttl),
-      metadata: v.optional(v.record(v.string(), v.unknown(), "must be a JSON object")),
+      metadata: v.optional(MetadataInput),
     }),
     v.object({ op: v.literal("delete"), key: KeyField }),
     v.object({ op: v.literal("incr"), key: KeyField, by: v.optional(Step), ttl: v.optional(Ttl) }),

@@ -80,7 +80,7 @@ export function describeCompatApi(name: string, open: () => Promise<Fetch>): voi
       expect(await (await f(path("exists", key))).json()).toEqual({ key, exists: true });
     });
 
-    it.each([["a/b?c#d"], ["ключ 🙂"], ["with space"], ["100%"], ["..."]])(
+    it.each([["a/b?c#d"], ["ключ 🙂"], ["with space"], ["100%"], ["..."], ["line\nbreak\r\u2028"]])(
       "round-trips the percent-encoded key %s",
       async (label) => {
         const f = await open();

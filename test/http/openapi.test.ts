@@ -12,7 +12,7 @@ interface OpenApi {
   paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
 }
 
-/** Hono's `/get/:key{.+}` written as OpenAPI's `/get/{key}`. */
+/** Hono's `/get/:key{...}` written as OpenAPI's `/get/{key}`. */
 const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, "{$1}");
 
 describe("OpenAPI document", () => {

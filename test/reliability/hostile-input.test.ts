@@ -7,7 +7,6 @@ import { startStack, type Stack } from "./support/stack";
 import { KvModel } from "./property/model";
 import { pathKey } from "./property/request";
 import { Mismatch, runStep, type RunContext } from "./property/run-step";
-import { KNOWN_DEFECTS } from "./property/hostile-steps";
 import { KEY_SUFFIXES, step } from "./property/steps";
 
 const RUNS = 50;
@@ -89,28 +88,9 @@ describe.skipIf(redisMissing !== null)("hostile input, property-based, against a
     });
   });
 
-  // Known defects, kept visible: each hostile request below is wrongly accepted
-  // today, so `it.fails` passes; once fixed it fails, and the request should
-  // move back into the generator (property/hostile-steps.ts).
-  for (const defect of KNOWN_DEFECTS) {
-    it.fails(`known defect: ${defect.name} is refused with ${defect.expect.join(" or ")}`, async () => {
-      const ctx: RunContext = {
-        base: stack.worker.url,
-        proxy: stack.proxy!,
-        model: new KvModel(),
-        prefix: `hostile/${crypto.randomUUID().slice(0, 8)}/`,
-        stats: { requests: 0, hostile: 0, faults: 0, byStatus: new Map() },
-      };
-      await runStep(ctx, { ...defect, junk: [], fault: false });
-    });
-  }
-
-  // Known defect, kept visible: the path routes match keys with `{.+}`, and `.`
-  // does not match line terminators, so a key holding \n, \r, U+2028 or U+2029
-  // (accepted by POST /set and batches) answers 404 route_not_found by path.
-  // `it.fails` passes while the defect is there; once the routes accept such
-  // keys it fails, and should become a plain `it` (and the keys rejoin KEY_SUFFIXES).
-  it.fails("keys holding line terminators are reachable through the path routes", async () => {
+  // Keys holding line terminators are reachable by path: the route parameter is
+  // `[\s\S]+`, as `.` would stop at \n, \r, U+2028 and U+2029.
+  it("keys holding line terminators are reachable through the path routes", async () => {
     for (const terminator of ["\n", "\r", "\u2028", "\u2029"]) {
       const key = `hostile/terminator/${crypto.randomUUID()}${terminator}end`;
       expect((await call(stack.worker.url, "/set", json("POST", { key, value: 1 }))).status).toBe(200);

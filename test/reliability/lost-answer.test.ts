@@ -21,14 +21,12 @@ afterAll(async () => {
 // the reply) must not be sent again: the write would apply twice. The API
 // should answer 503 (outcome unknown) or the truth.
 //
-// Known defect, kept visible: the Upstash gateway retries on network errors
-// (src/store/upstash/gateway.ts, RETRY), so today one incr counts twice and a
-// create-only PUT that did create the key answers 412 "nothing was changed".
-// `it.fails` passes while the defect is there; once fixed these fail and
-// should become plain `it`.
+// The Upstash gateway never resends a request (src/store/upstash/gateway.ts):
+// with a retry, one incr counted twice and a create-only PUT that did create
+// its key answered 412 "nothing was changed".
 // Skipped only without redis-server outside CI, with the install hint printed (support/redis-required.ts).
 describe.skipIf(redisMissing !== null)("a lost storage answer is never retried into a second write", () => {
-  it.fails("one incr whose answer is lost counts once", async () => {
+  it("one incr whose answer is lost counts once", async () => {
     const path = `/v1/kv/lost-${crypto.randomUUID()}`;
     stack.proxy!.dropAnswerOfNext(1);
     const answer = await call(stack.worker.url, `${path}/incr`, { method: "POST" });
@@ -38,7 +36,7 @@ describe.skipIf(redisMissing !== null)("a lost storage answer is never retried i
     else expect(answer.status).toBe(503);
   });
 
-  it.fails("a create-only PUT whose answer is lost does not claim nothing changed", async () => {
+  it("a create-only PUT whose answer is lost does not claim nothing changed", async () => {
     const path = `/v1/kv/lost-${crypto.randomUUID()}`;
     stack.proxy!.dropAnswerOfNext(1);
     const answer = await call(stack.worker.url, path, json("PUT", 1, { "If-None-Match": "*" }));

@@ -5,7 +5,7 @@ import { bounded } from "./bounded";
 export interface UpstashSettings {
   url: string;
   token: string;
-  /** Bound on one store call, retries and the EVAL fallback included. */
+  /** Bound on one store call, the EVAL fallback included. */
   timeoutMs: number;
 }
 
@@ -14,13 +14,11 @@ export interface LoadedScript {
   exec(keys: string[], args: string[]): Promise<unknown>;
 }
 
-/** Retries on network failures only; the time bound stops them anyway. */
-const RETRY = { retries: 1, backoff: () => 50 };
 
 /**
  * The store's only way to Upstash: the unmodified `@upstash/redis` client with
  * raw replies (no automatic deserialization), one HTTP request per call (no
- * auto-pipelining), bounded retries, and every call bounded in time.
+ * auto-pipelining), no retries, and every call bounded in time.
  */
 export class UpstashGateway {
   private readonly redis: Redis;
@@ -32,7 +30,10 @@ export class UpstashGateway {
       automaticDeserialization: false,
       enableAutoPipelining: false,
       enableTelemetry: false,
-      retry: RETRY,
+      // Never resend: a request whose answer was lost may have run, and a write
+      // sent twice would apply twice. The caller gets a 503 (outcome unknown).
+      // (`retry: false` would still send twice: the client reads it as one retry.)
+      retry: { retries: 0, backoff: () => 0 },
       // A function: the client then aborts (throws) instead of faking a result.
       signal: () => AbortSignal.timeout(settings.timeoutMs),
     });
