@@ -2,11 +2,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "./http/app-env";
 import { onError } from "./http/errors";
 import { unmatchedHandler } from "./http/unmatched";
-import { withAccess } from "./middleware/access";
-import { accessLog } from "./middleware/access-log";
-import { withConfig, withStore } from "./middleware/context";
-import { corsPolicy } from "./middleware/cors";
-import { securityHeaders } from "./middleware/security-headers";
+import { withDataContext } from "./middleware/data-context";
+import { envelope } from "./middleware/envelope";
 import { compatRoutes } from "./routes/compat";
 import { healthRoutes } from "./routes/health";
 import { openApiRoutes } from "./routes/openapi";
@@ -21,9 +18,8 @@ const DATA_PATHS = ["/set", "/get/*", "/delete/*", "/exists/*", "/v1/*"] as cons
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(onError);
-  app.use(accessLog, securityHeaders, corsPolicy);
-  app.use(withConfig);
-  for (const path of DATA_PATHS) app.use(path, withAccess, withStore);
+  app.use(envelope);
+  for (const path of DATA_PATHS) app.use(path, withDataContext);
   const routes = app
     .route("/", healthRoutes)
     .route("/", openApiRoutes)

@@ -1,4 +1,4 @@
-import { createMiddleware } from "hono/factory";
+import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { docsContentSecurityPolicy } from "./docs-csp";
 
@@ -17,16 +17,14 @@ const FIXED_HEADERS: [string, string][] = [
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * Security headers on every response (nosniff, no-referrer, frame denial,
- * HSTS, same-origin resource policy, `Content-Security-Policy: default-src
- * 'none'`, or on the docs page a policy allowing only its own inline script
- * and style by hash), and `Cache-Control: no-store` on any response whose
- * route did not choose its own caching.
+ * Security headers on a response (nosniff, no-referrer, frame denial, HSTS,
+ * same-origin resource policy, `Content-Security-Policy: default-src 'none'`,
+ * or on the docs page a policy allowing only its own inline script and style
+ * by hash), and `Cache-Control: no-store` unless the route chose its own caching.
  */
-export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  await next();
+export async function applySecurityHeaders(c: Context<AppEnv>): Promise<void> {
   const headers = c.res.headers;
   for (const [name, value] of FIXED_HEADERS) headers.set(name, value);
   headers.set("Content-Security-Policy", c.req.path === DOCS_PATH ? await docsContentSecurityPolicy() : API_CSP);
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
-});
+}
