@@ -3,7 +3,8 @@ import { RESERVED_KEY_PREFIX } from "../store/reserved";
 import { utf8Length } from "./bytes";
 import { ApiError } from "./problem";
 
-const LONE_SURROGATE = /\p{Cs}/u;
+/** `String.prototype.isWellFormed` (ES2024, in workerd): false when a lone surrogate is present. */
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * The route parameter of a key in a path: one or more of any character,
@@ -27,7 +28,7 @@ export function checkKey(key: string, limits: Limits, tooLongStatus: 400 | 414 =
       { limit: limits.maxKeyBytes, size },
     );
   }
-  if (LONE_SURROGATE.test(key)) {
+  if (!isWellFormed(key)) {
     throw new ApiError(400, "key_invalid", "The key is not well-formed Unicode (lone surrogate)");
   }
   if (key.startsWith(RESERVED_KEY_PREFIX)) {

@@ -1,6 +1,6 @@
 import type { Limits } from "../config";
-import { utf8Length } from "./bytes";
 import { ApiError } from "./problem";
+import { refuseOverLimit } from "./size-limit";
 
 const latin1Bytes = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -14,15 +14,7 @@ export function metadataText(value: unknown, limits: Limits): string {
     throw new ApiError(400, "invalid_metadata", "Metadata must be a JSON object", { field: "metadata" });
   }
   const text = JSON.stringify(value);
-  const size = utf8Length(text);
-  if (size > limits.maxMetadataBytes) {
-    throw new ApiError(
-      413,
-      "metadata_too_large",
-      `The metadata is ${size} bytes of JSON; the limit is ${limits.maxMetadataBytes} bytes`,
-      { limit: limits.maxMetadataBytes, size },
-    );
-  }
+  refuseOverLimit(text, limits.maxMetadataBytes, "metadata_too_large", "The metadata");
   return text;
 }
 

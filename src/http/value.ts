@@ -1,6 +1,5 @@
 import type { Limits } from "../config";
-import { utf8Length } from "./bytes";
-import { ApiError } from "./problem";
+import { refuseOverLimit } from "./size-limit";
 
 /**
  * The JSON text to store for a parsed value (exact number text preserved by
@@ -8,14 +7,6 @@ import { ApiError } from "./problem";
  */
 export function valueText(value: unknown, limits: Limits): string {
   const json = JSON.stringify(value);
-  const size = utf8Length(json);
-  if (size > limits.maxValueBytes) {
-    throw new ApiError(
-      413,
-      "value_too_large",
-      `The value is ${size} bytes of JSON; the limit is ${limits.maxValueBytes} bytes`,
-      { limit: limits.maxValueBytes, size },
-    );
-  }
+  refuseOverLimit(json, limits.maxValueBytes, "value_too_large", "The value");
   return json;
 }

@@ -1,44 +1,5 @@
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { unstable_readConfig } from "wrangler";
-
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-interface Bundle {
-  contents: string;
-  compatibilityDate: string;
-  compatibilityFlags: string[];
-  vars: Record<string, string>;
-}
-
-let bundled: Promise<Bundle> | undefined;
-
-async function bundleKvWorker(): Promise<Bundle> {
-  const config = unstable_readConfig({ config: `${ROOT}wrangler.toml` }, { hideWarnings: true });
-  const output = await build({
-    entryPoints: [`${ROOT}src/index.ts`],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    logLevel: "silent",
-  });
-  const contents = output.outputFiles[0]?.text;
-  if (contents === undefined) throw new Error("esbuild produced no output for src/index.ts");
-  const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.vars)) vars[name] = typeof value === "string" ? value : JSON.stringify(value);
-  return {
-    contents,
-    compatibilityDate: config.compatibility_date ?? "2026-04-01",
-    compatibilityFlags: config.compatibility_flags,
-    vars,
-  };
-}
+import { kvWorkerBundle, ROOT } from "../../../tools/testing/kv-worker-bundle";
 
 /** The KV worker running in workerd, reached over plain HTTP. */
 export interface RunningWorker {
@@ -56,8 +17,7 @@ export interface RunningWorker {
  * so requests skip Miniflare's entry worker.
  */
 export async function startKvWorker(bindings: Record<string, string>): Promise<RunningWorker> {
-  bundled ??= bundleKvWorker();
-  const bundle = await bundled;
+  const bundle = await kvWorkerBundle();
   let lines = 0;
   const mf = new Miniflare({
     name: "edge-kv",

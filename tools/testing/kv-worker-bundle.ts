@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { unstable_readConfig } from "wrangler";
+
+/** The repository root, with a trailing slash. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The KV worker as one ES module, with the settings of the root wrangler.toml. */
+export interface KvWorkerBundle {
+  name: string;
+  contents: string;
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  /** wrangler.toml's [vars]; never `.dev.vars` or secrets, so tests start from the defaults. */
+  vars: Record<string, string>;
+}
+
+let bundled: Promise<KvWorkerBundle> | undefined;
+
+async function bundle(): Promise<KvWorkerBundle> {
+  const config = unstable_readConfig({ config: `${ROOT}wrangler.toml` }, { hideWarnings: true });
+  const output = await build({
+    entryPoints: [`${ROOT}src/index.ts`],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "silent",
+  });
+  const contents = output.outputFiles[0]?.text;
+  if (contents === undefined) throw new Error("esbuild produced no output for src/index.ts");
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.vars)) vars[name] = typeof value === "string" ? value : JSON.stringify(value);
+  return {
+    name: config.name ?? "edge-kv",
+    contents,
+    compatibilityDate: config.compatibility_date ?? "2026-04-01",
+    compatibilityFlags: config.compatibility_flags,
+    vars,
+  };
+}
+
+/** src/index.ts bundled in memory by esbuild, once per process, for Miniflare-run tests. */
+export function kvWorkerBundle(): Promise<KvWorkerBundle> {
+  bundled ??= bundle();
+  return bundled;
+}
