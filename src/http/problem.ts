@@ -55,3 +55,8 @@ export function problemResponse(error: ApiError): Response {
   headers.set("Content-Type", "application/problem+json");
   return new Response(JSON.stringify(problemBody(error)), { status: error.status, headers });
 }
+
+/** The 404 of a key that does not exist (or has expired). */
+export function keyNotFound(key: string): ApiError {
+  return new ApiError(404, "key_not_found", `Key '${key}' not found`, { key });
+}

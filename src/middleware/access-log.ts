@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
-import { configFor } from "../config";
+import type { Config } from "../config";
 import type { AppEnv } from "../http/app-env";
 
 /** The one log line written per request. Holds no key, value, header or token. */
@@ -25,12 +25,9 @@ function routePattern(c: Context<AppEnv>): string | null {
   return null;
 }
 
+/** The backend, from the settings the envelope parsed; null when they were malformed. */
 function backendOf(c: Context<AppEnv>): string | null {
-  try {
-    return configFor(c.env).backend;
-  } catch {
-    return null;
-  }
+  return (c.get("config") as Config | undefined)?.backend ?? null;
 }
 
 /**

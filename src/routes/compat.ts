@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
+import { jsonText } from "../http/answers";
 import { readBoundedText, requireJsonContentType } from "../http/body";
 import { parseJson } from "../http/json";
 import { checkKey, KEY_PARAM, keyFromPath } from "../http/key";
-import { ApiError } from "../http/problem";
+import { keyNotFound } from "../http/problem";
 import { parseWith } from "../http/validate";
 import { valueText } from "../http/value";
 import { SetBody } from "../schemas/compat";
@@ -11,14 +12,6 @@ import type { Expiry } from "../store/types";
 
 /** Room in a /set body for everything around the value: key, ttl, syntax. */
 const ENVELOPE_BYTES = 16 * 1024;
-
-function notFound(key: string): ApiError {
-  return new ApiError(404, "key_not_found", `Key '${key}' not found`, { key });
-}
-
-function jsonResponse(body: string): Response {
-  return new Response(body, { headers: { "Content-Type": "application/json" } });
-}
 
 /** The older services' REST API, answered exactly as they did. */
 export const compatRoutes = new Hono<AppEnv>()
@@ -39,14 +32,14 @@ export const compatRoutes = new Hono<AppEnv>()
     const key = checkKey(keyFromPath(c.req.url, "/get/"), c.var.config.limits, 414);
     c.var.access.require("read", key);
     const json = await c.var.store.getJson(key);
-    if (json === null) throw notFound(key);
-    return jsonResponse(`{"value":${json}}`);
+    if (json === null) throw keyNotFound(key);
+    return jsonText(`{"value":${json}}`);
   })
   .delete(`/delete/${KEY_PARAM}`, async (c) => {
     const key = checkKey(keyFromPath(c.req.url, "/delete/"), c.var.config.limits, 414);
     c.var.access.require("write", key);
     const result = await c.var.store.delete(key, { kind: "always" });
-    if (result.status !== "deleted") throw notFound(key);
+    if (result.status !== "deleted") throw keyNotFound(key);
     return c.json({ message: `Key '${key}' deleted successfully` });
   })
   .get(`/exists/${KEY_PARAM}`, async (c) => {

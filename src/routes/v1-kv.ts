@@ -7,7 +7,7 @@ import { parseJson } from "../http/json";
 import { checkKey, KEY_PARAM, keyFromPath } from "../http/key";
 import { metadataFromHeader } from "../http/metadata";
 import { etagOf, notModified, preconditionFailed, writeConditionOf } from "../http/preconditions";
-import { ApiError } from "../http/problem";
+import { ApiError, keyNotFound } from "../http/problem";
 import { parseWith } from "../http/validate";
 import { valueText } from "../http/value";
 import { IncrBody, PatchBody, PutQuery } from "../schemas/v1";
@@ -16,10 +16,6 @@ const KV_PATH = "/v1/kv/";
 const INCR_SUFFIX = "/incr";
 /** Room for a small JSON body (PATCH, incr). */
 const SMALL_BODY_BYTES = 4096;
-
-function notFound(key: string): ApiError {
-  return new ApiError(404, "key_not_found", `Key '${key}' not found`, { key });
-}
 
 /** Reads an optional small JSON body; an empty body reads as `{}`. */
 async function smallBody(request: Request, contentType: string | undefined): Promise<unknown> {
@@ -59,7 +55,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
     const key = checkKey(keyFromPath(c.req.url, KV_PATH), c.var.config.limits, 414);
     c.var.access.require("read", key);
     const entry = await c.var.store.get(key);
-    if (entry === null) throw notFound(key);
+    if (entry === null) throw keyNotFound(key);
     const headers = entryHeaders(entry);
     if (notModified(c.req.raw.headers, entry.version)) return new Response(null, { status: 304, headers });
     return jsonText(entry.json, 200, headers);
@@ -69,7 +65,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
     c.var.access.require("write", key);
     const result = await c.var.store.delete(key, writeConditionOf(c.req.raw.headers, false));
     if (result.status === "conflict") throw preconditionFailed(key);
-    if (result.status === "missing") throw notFound(key);
+    if (result.status === "missing") throw keyNotFound(key);
     return c.body(null, 204);
   })
   .patch(`/v1/kv/${KEY_PARAM}`, async (c) => {
@@ -78,7 +74,7 @@ export const v1KeyRoutes = new Hono<AppEnv>()
     const body = parseWith(PatchBody, await smallBody(c.req.raw, c.req.header("content-type")), "body_not_object");
     const expiry = chosenExpiry(body, Date.now(), null);
     const result = await c.var.store.expire(key, expiry, writeConditionOf(c.req.raw.headers, false));
-    if (result.status !== "updated") throw result.status === "conflict" ? preconditionFailed(key) : notFound(key);
+    if (result.status !== "updated") throw result.status === "conflict" ? preconditionFailed(key) : keyNotFound(key);
     return c.json({ key, version: result.version, expires_at: result.expiresAt }, 200, {
       ETag: etagOf(result.version),
     });
