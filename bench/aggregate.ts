@@ -69,12 +69,7 @@ function figuresOf(results: LoadResult[], expected: number[]): Figures {
 }
 
 /** Per round, `measure(a) ÷ measure(b)`, then the median of those ratios (NaN when none). */
-function pairedRatio(
-  samples: Sample[],
-  a: Contender,
-  b: Contender,
-  measure: (r: LoadResult) => number | null,
-): number {
+function pairedRatio(samples: Sample[], a: Contender, b: Contender, measure: (r: LoadResult) => number | null): number {
   const rounds = [...new Set(samples.map((s) => s.round))];
   const ratios = rounds.flatMap((n) => {
     const x = samples.find((s) => s.round === n && s.contender === a);
@@ -86,7 +81,11 @@ function pairedRatio(
 }
 
 /** Turns a scenario's samples into its results. */
-export function aggregateScenario(scenario: Scenario, samples: Sample[], skipped: Record<string, string>): ScenarioResult {
+export function aggregateScenario(
+  scenario: Scenario,
+  samples: Sample[],
+  skipped: Record<string, string>,
+): ScenarioResult {
   // The floor and the direct client answer 200 to everything; the KV worker what the scenario expects.
   const expected = (contender: Contender) => (contender.startsWith("kv-") ? scenario.expectedStatuses : [200]);
   const of = (contender: Contender) => samples.filter((s) => s.contender === contender).map((s) => s.result);

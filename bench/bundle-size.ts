@@ -44,5 +44,9 @@ async function largestParts(metafilePath: string, limit: number): Promise<Bundle
 export async function bundleSize(outdir: string, modules: string[], metafilePath: string): Promise<BundleSize> {
   const contents = await Promise.all(modules.map((module) => readFile(join(outdir, module))));
   const all = Buffer.concat(contents);
-  return { bytes: all.byteLength, gzipBytes: gzipSync(all).byteLength, largestParts: await largestParts(metafilePath, 10) };
+  return {
+    bytes: all.byteLength,
+    gzipBytes: gzipSync(all).byteLength,
+    largestParts: await largestParts(metafilePath, 10),
+  };
 }

@@ -3,8 +3,8 @@ import { copyFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DeployedBuild } from "./build";
-import { workerdConfigText, type WorkerSpec } from "./workerd/capnp-config";
-import { startWorkerd, type RunningWorkerd } from "./workerd/serve";
+import { type WorkerSpec, workerdConfigText } from "./workerd/capnp-config";
+import { type RunningWorkerd, startWorkerd } from "./workerd/serve";
 
 const FLOOR_SOURCE = fileURLToPath(new URL("./floor-worker.js", import.meta.url));
 

@@ -1,4 +1,4 @@
-import { runLoad, type LoadResult } from "./load";
+import { type LoadResult, runLoad } from "./load";
 import { processCpuMicros } from "./process-cpu";
 import type { Scenario } from "./scenarios";
 

@@ -1,4 +1,4 @@
-import { send, type BenchRequest } from "./http-request";
+import { type BenchRequest, send } from "./http-request";
 import type { Scenario } from "./scenarios";
 
 /** Whether a worker can run a scenario, and why not. */

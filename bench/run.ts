@@ -100,7 +100,8 @@ async function main(): Promise<void> {
       aggregateScenario(scenario, samples.get(scenario.id)!, skipped.get(scenario.id)!),
     );
     for (const [id, reasons] of skipped) {
-      for (const [backend, reason] of Object.entries(reasons)) notes.push(`${id} on ${backend}: not measured (${reason})`);
+      for (const [backend, reason] of Object.entries(reasons))
+        notes.push(`${id} on ${backend}: not measured (${reason})`);
     }
 
     let roundTrips: RoundTripResult | null = null;

@@ -1,4 +1,4 @@
-import { jsonRequest, withBearer, type BenchRequest } from "./http-request";
+import { type BenchRequest, jsonRequest, withBearer } from "./http-request";
 
 /** Which of the worker's APIs a scenario drives. */
 export type ApiFamily = "compat" | "v1";

@@ -1,5 +1,5 @@
-import type { BundleSize } from "./bundle-size";
 import type { ScenarioResult } from "./aggregate";
+import type { BundleSize } from "./bundle-size";
 import type { RoundTripResult } from "./round-trips";
 
 /** A performance target of issue 7 and whether this run held it. */
@@ -27,7 +27,9 @@ function mapVsFloor(results: ScenarioResult[], floorTargetIds: Set<string>): Tar
         result.memory === null
           ? `not measured: ${result.skipped["memory"] ?? "no result"}`
           : `${result.memory.ratioToFloor.toFixed(2)}× (${result.memory.requestsPerSecond} vs ${result.floor?.requestsPerSecond} req/s` +
-            (result.memory.cpuRatioToFloor === null ? ")" : `; by workerd CPU per request ${result.memory.cpuRatioToFloor.toFixed(2)}×)`),
+            (result.memory.cpuRatioToFloor === null
+              ? ")"
+              : `; by workerd CPU per request ${result.memory.cpuRatioToFloor.toFixed(2)}×)`),
       held: result.memory === null ? null : result.memory.ratioToFloor >= MAP_FLOOR_RATIO,
     }));
 }
@@ -35,11 +37,13 @@ function mapVsFloor(results: ScenarioResult[], floorTargetIds: Set<string>): Tar
 /** Upstash path: worker p50 at most 1.25× the direct client's p50 for the same operations. */
 function upstashOverhead(results: ScenarioResult[], measured: boolean): TargetVerdict[] {
   if (!measured) {
-    return [{
-      target: `Upstash path: worker p50 ≤ ${UPSTASH_P50_OVERHEAD}× direct @upstash/redis p50`,
-      measured: "not measured: no Upstash backend in this run (see notes)",
-      held: null,
-    }];
+    return [
+      {
+        target: `Upstash path: worker p50 ≤ ${UPSTASH_P50_OVERHEAD}× direct @upstash/redis p50`,
+        measured: "not measured: no Upstash backend in this run (see notes)",
+        held: null,
+      },
+    ];
   }
   return results.map((result) => {
     const upstash = result.upstash;

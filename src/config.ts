@@ -54,16 +54,16 @@ function backendOf(settings: Settings): BackendName {
   const name = chosen === "" || (chosen === "memory" && legacy !== "") ? legacy : chosen;
   if (name === "" || name === "memory") return "memory";
   if (name === "upstash" || name === "redis") return "upstash";
-  throw new ConfigError(
-    "STORAGE_BACKEND",
-    `STORAGE_BACKEND must be 'memory' or 'upstash', got '${name}'`,
-  );
+  throw new ConfigError("STORAGE_BACKEND", `STORAGE_BACKEND must be 'memory' or 'upstash', got '${name}'`);
 }
 
 function corsOriginOf(entry: string): string {
   if (entry === "*") return entry;
   const bad = () =>
-    new ConfigError("KV_CORS_ORIGINS", `KV_CORS_ORIGINS entries must be origins like https://app.example.com or *, got '${entry}'`);
+    new ConfigError(
+      "KV_CORS_ORIGINS",
+      `KV_CORS_ORIGINS entries must be origins like https://app.example.com or *, got '${entry}'`,
+    );
   let url: URL;
   try {
     url = new URL(entry);

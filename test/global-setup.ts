@@ -1,13 +1,13 @@
 import type { TestProject } from "vitest/node";
-import { startBridge, type RunningBridge } from "../tools/upstash-bridge";
 import { freePort } from "../tools/testing/free-port";
-import { startRedisControl, type RedisControl } from "../tools/testing/redis-control";
+import { type RedisControl, startRedisControl } from "../tools/testing/redis-control";
 import {
   findRedisServer,
   REDIS_SERVER_INSTALL_HINT,
-  startRedisServer,
   type RedisServer,
+  startRedisServer,
 } from "../tools/testing/redis-server";
+import { type RunningBridge, startBridge } from "../tools/upstash-bridge";
 import type { UpstashTestContext } from "./support/upstash-context";
 
 /**
@@ -20,7 +20,8 @@ import type { UpstashTestContext } from "./support/upstash-context";
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const deadUrl = `http://127.0.0.1:${await freePort()}`;
   if (findRedisServer() === null) {
-    if (process.env.CI === "true") throw new Error(`${REDIS_SERVER_INSTALL_HINT} (CI=true: the Upstash tests may not skip)`);
+    if (process.env.CI === "true")
+      throw new Error(`${REDIS_SERVER_INSTALL_HINT} (CI=true: the Upstash tests may not skip)`);
     console.warn(`\n[upstash tests skipped] ${REDIS_SERVER_INSTALL_HINT}\n`);
     const context: UpstashTestContext = {
       bridge: null,

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DeployedBuild } from "../build";
 import type { Fleet, WorkerName } from "../fleet";
-import { runLoad, type LoadResult } from "../load";
+import { type LoadResult, runLoad } from "../load";
 import { prepareScenario } from "../preflight";
 import type { Scenario } from "../scenarios";
 import { CdpSession } from "./cdp";
 import { SourceMap } from "./source-map";
-import { summarize, type CpuProfile, type ProfileSummary } from "./summary";
+import { type CpuProfile, type ProfileSummary, summarize } from "./summary";
 
 /** Samples every 100 µs: fine enough for requests that take tens of µs of JS. */
 const SAMPLING_INTERVAL_US = 100;
@@ -105,7 +105,8 @@ export async function profileScenarios(options: {
     const [backend, scenarioId] = id.startsWith("upstash:") ? ["upstash", id.slice(8)] : ["memory", id];
     const worker: WorkerName = backend === "upstash" ? "kv-upstash" : "kv-memory";
     const scenario = options.scenarios.find((candidate) => candidate.id === scenarioId);
-    if (scenario === undefined) throw new Error(`no scenario '${scenarioId}' (ids: ${options.scenarios.map((s) => s.id).join(", ")})`);
+    if (scenario === undefined)
+      throw new Error(`no scenario '${scenarioId}' (ids: ${options.scenarios.map((s) => s.id).join(", ")})`);
     if (options.fleet.origins[worker] === undefined) throw new Error(`${worker} is not running`);
     const ready = await prepareScenario(options.fleet.origins[worker]!, scenario);
     if (!ready.ready) throw new Error(`${scenario.id} cannot run on ${worker}: ${ready.reason}`);
@@ -113,7 +114,12 @@ export async function profileScenarios(options: {
     const runs: ProfiledRun[] = [];
     for (const target of [worker, "floor"] as const) {
       // One unprofiled pass first, so the profile shows optimized code.
-      await runLoad({ origin: options.fleet.origins[target]!, requests: scenario.cycle, connections: options.connections, durationSeconds: 1 });
+      await runLoad({
+        origin: options.fleet.origins[target]!,
+        requests: scenario.cycle,
+        connections: options.connections,
+        durationSeconds: 1,
+      });
       const run = await profileOne({ ...options, worker: target, scenario, maps, dir });
       print(run, options.log);
       runs.push(run);

@@ -5,7 +5,8 @@ import type { TargetVerdict } from "../targets";
 const n = (value: number) => value.toLocaleString("en-US");
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const latency = (figures: Figures) => `${ms(figures.p50Ms)} / ${ms(figures.p99Ms)}`;
-const ratio = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "–" : `${value.toFixed(2)}×`);
+const ratio = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? "–" : `${value.toFixed(2)}×`;
 const failures = (figures: Figures) => (figures.failures > 0 ? ` ⚠ ${n(figures.failures)} failed` : "");
 const verdictWord = (held: boolean | null) => (held === null ? "not measured" : held ? "held" : "**missed**");
 
@@ -24,16 +25,18 @@ function mapTable(results: BenchResults): string {
     const memory: BackendFigures | null = scenario.memory;
     const floor = scenario.floor;
     if (memory === null || floor === null) return [];
-    return [[
-      scenario.title,
-      n(floor.requestsPerSecond),
-      n(memory.requestsPerSecond) + failures(memory),
-      ratio(memory.ratioToFloor),
-      latency(floor),
-      latency(memory),
-      `${cpu(floor.cpuUsPerResponse)} / ${cpu(memory.cpuUsPerResponse)}`,
-      ratio(memory.cpuRatioToFloor ?? undefined),
-    ]];
+    return [
+      [
+        scenario.title,
+        n(floor.requestsPerSecond),
+        n(memory.requestsPerSecond) + failures(memory),
+        ratio(memory.ratioToFloor),
+        latency(floor),
+        latency(memory),
+        `${cpu(floor.cpuUsPerResponse)} / ${cpu(memory.cpuUsPerResponse)}`,
+        ratio(memory.cpuRatioToFloor ?? undefined),
+      ],
+    ];
   });
   return table(
     [
@@ -54,15 +57,17 @@ function upstashTable(results: BenchResults): string | null {
   const rows = results.scenarios.flatMap((scenario) => {
     const upstash = scenario.upstash;
     if (upstash === null) return [];
-    return [[
-      scenario.title,
-      n(upstash.requestsPerSecond) + failures(upstash),
-      latency(upstash),
-      ratio(upstash.ratioToFloor),
-      upstash.serial === undefined ? "–" : latency(upstash.serial),
-      upstash.directSerial === undefined ? "–" : latency(upstash.directSerial),
-      ratio(upstash.p50OverDirect),
-    ]];
+    return [
+      [
+        scenario.title,
+        n(upstash.requestsPerSecond) + failures(upstash),
+        latency(upstash),
+        ratio(upstash.ratioToFloor),
+        upstash.serial === undefined ? "–" : latency(upstash.serial),
+        upstash.directSerial === undefined ? "–" : latency(upstash.directSerial),
+        ratio(upstash.p50OverDirect),
+      ],
+    ];
   });
   if (rows.length === 0) return null;
   return table(
@@ -83,7 +88,9 @@ function roundTripTable(results: BenchResults): string | null {
   const roundTrips = results.roundTrips;
   if (roundTrips === null) return null;
   const executed = (counts: Record<string, number>) =>
-    Object.entries(counts).map(([name, calls]) => (calls === 1 ? name : `${name} ×${calls}`)).join(", ") || "–";
+    Object.entries(counts)
+      .map(([name, calls]) => (calls === 1 ? name : `${name} ×${calls}`))
+      .join(", ") || "–";
   const sent = (commands: string[]) => {
     const counts: Record<string, number> = {};
     for (const command of commands) counts[command] = (counts[command] ?? 0) + 1;
@@ -99,8 +106,12 @@ function roundTripTable(results: BenchResults): string | null {
     sent(call.commandsSent),
     executed(call.commandsExecuted),
   ]);
-  const text = table(["API call", "status", "HTTP requests to Upstash", "endpoint", "commands sent", "Redis executed"], rows);
-  const unprobed = roundTrips.unprobedRoutes.length === 0 ? "" : `\n\nRoutes not probed: ${roundTrips.unprobedRoutes.join(", ")}.`;
+  const text = table(
+    ["API call", "status", "HTTP requests to Upstash", "endpoint", "commands sent", "Redis executed"],
+    rows,
+  );
+  const unprobed =
+    roundTrips.unprobedRoutes.length === 0 ? "" : `\n\nRoutes not probed: ${roundTrips.unprobedRoutes.join(", ")}.`;
   const intro =
     "Counted at a proxy in front of the bridge, for one call at a time; Redis's own `INFO commandstats` " +
     "gives what ran, scripts' inner commands included. Each call runs twice on fresh keys and the second " +

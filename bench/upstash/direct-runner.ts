@@ -11,13 +11,18 @@ import type { UpstashStack } from "./stack";
 /** The Redis commands one API request of a scenario sends, one HTTP request each, to be replayed as they were. */
 type Replay = RestCommand[];
 
-
 /**
  * The client as the worker's backend configures it (src/store/upstash/gateway.ts):
  * raw replies, one HTTP request per call, no telemetry; from Node.
  */
 function directClient(url: string, token: string): Redis {
-  return new Redis({ url, token, automaticDeserialization: false, enableAutoPipelining: false, enableTelemetry: false });
+  return new Redis({
+    url,
+    token,
+    automaticDeserialization: false,
+    enableAutoPipelining: false,
+    enableTelemetry: false,
+  });
 }
 
 /**
@@ -103,7 +108,8 @@ export async function directRunner(options: {
   const redis = directClient(options.stack.bridgeUrl, options.stack.token);
   const replays = new Map<string, Replay[]>();
   for (const { scenario, contenders } of options.plan) {
-    if (contenders.includes("direct-serial")) replays.set(scenario.id, await recordReplays(scenario, origin, options.stack));
+    if (contenders.includes("direct-serial"))
+      replays.set(scenario.id, await recordReplays(scenario, origin, options.stack));
   }
   return (scenario, concurrency, seconds) => {
     const recorded = replays.get(scenario.id);

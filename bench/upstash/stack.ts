@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { startRedisServer } from "../../tools/testing/redis-server";
 import { startBridgeProcess } from "./bridge-process";
-import { readCommandStats, type CommandCounts } from "./command-stats";
-import { startCountingProxy, type CountingProxy } from "./counting-proxy";
+import { type CommandCounts, readCommandStats } from "./command-stats";
+import { type CountingProxy, startCountingProxy } from "./counting-proxy";
 
 /** A local stand-in for Upstash: redis-server, the bridge in front of it, and a counting proxy. */
 export interface UpstashStack {

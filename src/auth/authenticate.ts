@@ -1,5 +1,5 @@
 import type { Config, Settings } from "../config";
-import { openAccess, type Access } from "./access";
+import { type Access, openAccess } from "./access";
 import { bearerToken } from "./bearer";
 import { authNotConfigured, tokenInvalid, tokenMissing } from "./challenge";
 import { TokenAccess } from "./token-access";

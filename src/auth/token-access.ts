@@ -1,12 +1,18 @@
 import { ApiError } from "../http/problem";
 import type { Access, Scope } from "./access";
 import { REALM } from "./challenge";
-import { scopeIncludes, type Grant } from "./scopes";
+import { type Grant, scopeIncludes } from "./scopes";
 
 function insufficient(scope: Scope, detail: string, extras: Record<string, string>): ApiError {
-  return new ApiError(403, "forbidden", detail, { scope, ...extras }, {
-    "WWW-Authenticate": `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"`,
-  });
+  return new ApiError(
+    403,
+    "forbidden",
+    detail,
+    { scope, ...extras },
+    {
+      "WWW-Authenticate": `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"`,
+    },
+  );
 }
 
 /**

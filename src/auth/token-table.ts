@@ -1,7 +1,7 @@
 import type { Settings } from "../config";
 import type { Scope } from "./access";
 import { constantTimeEqual, sha256 } from "./digest";
-import { TOKEN_SETTINGS, type Grant } from "./scopes";
+import { type Grant, TOKEN_SETTINGS } from "./scopes";
 import { isTokenSyntax, parseTokenSetting } from "./token-syntax";
 
 /** Bound on remembered tokens (there are only as many as are configured). */

@@ -1,6 +1,6 @@
 import type { Entry } from "../store/types";
-import { etagOf } from "./preconditions";
 import { metadataHeader } from "./metadata";
+import { etagOf } from "./preconditions";
 
 /**
  * JSON text of `fields` with members whose values are JSON text already (a

@@ -4,12 +4,10 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function tooLarge(limit: number, size: number | null): ApiError {
   const actual = size === null ? `more than ${limit}` : String(size);
-  return new ApiError(
-    413,
-    "body_too_large",
-    `The request body is ${actual} bytes; the limit is ${limit} bytes`,
-    { limit, size },
-  );
+  return new ApiError(413, "body_too_large", `The request body is ${actual} bytes; the limit is ${limit} bytes`, {
+    limit,
+    size,
+  });
 }
 
 /**
@@ -68,10 +66,7 @@ export function requireJsonContentType(contentType: string | undefined): void {
   if (contentType === undefined || contentType.trim() === "") return;
   const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
   if (mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return;
-  throw new ApiError(
-    415,
-    "unsupported_media_type",
-    `Content-Type must be application/json, got '${mediaType}'`,
-    { contentType: mediaType },
-  );
+  throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got '${mediaType}'`, {
+    contentType: mediaType,
+  });
 }

@@ -35,7 +35,10 @@ export function decodeCursor(cursor: string, prefix: string): string {
     state = null;
   }
   const valid =
-    typeof state === "object" && state !== null && typeof (state as CursorState).a === "string" && typeof (state as CursorState).p === "string";
+    typeof state === "object" &&
+    state !== null &&
+    typeof (state as CursorState).a === "string" &&
+    typeof (state as CursorState).p === "string";
   if (!valid) throw new ApiError(400, "invalid_cursor", "The cursor is not one this API returned");
   if ((state as CursorState).p !== prefix) {
     throw new ApiError(400, "invalid_cursor", "The cursor belongs to a listing with another prefix");

@@ -38,7 +38,11 @@ export interface ExpiryChoice {
 export function chosenExpiry(choice: ExpiryChoice, now: number, fallback: Expiry | null): Expiry {
   const chosen = Object.entries(choice).filter(([, value]) => value !== undefined && value !== false);
   if (chosen.length > 1) {
-    throw new ApiError(400, "conflicting_expiry", `Choose one of ${chosen.map(([name]) => name).join(", ")}, not several`);
+    throw new ApiError(
+      400,
+      "conflicting_expiry",
+      `Choose one of ${chosen.map(([name]) => name).join(", ")}, not several`,
+    );
   }
   if (choice.ttl !== undefined) return expiryAfter(choice.ttl, now);
   if (choice.expires_at !== undefined) return expiryAt(choice.expires_at, now);

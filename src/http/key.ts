@@ -57,10 +57,6 @@ export function keyFromPath(url: string, prefix: string, suffix = ""): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new ApiError(
-      400,
-      "key_bad_encoding",
-      "The key in the path is not valid percent-encoded UTF-8",
-    );
+    throw new ApiError(400, "key_bad_encoding", "The key in the path is not valid percent-encoded UTF-8");
   }
 }

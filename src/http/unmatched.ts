@@ -1,6 +1,6 @@
 import type { NotFoundHandler } from "hono";
-import type { RouterRoute } from "hono/types";
 import { TrieRouter } from "hono/router/trie-router";
+import type { RouterRoute } from "hono/types";
 import { ApiError, problemResponse } from "./problem";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

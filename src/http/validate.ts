@@ -15,7 +15,11 @@ function isJsonObject(data: unknown): boolean {
  */
 export function parseWith<S extends v.GenericSchema>(schema: S, data: unknown, rootCode: string): v.InferOutput<S> {
   if (schema.type === "object" && !isJsonObject(data)) {
-    throw new ApiError(400, rootCode, (schema as { message?: unknown }).message?.toString() ?? "The body must be a JSON object");
+    throw new ApiError(
+      400,
+      rootCode,
+      (schema as { message?: unknown }).message?.toString() ?? "The body must be a JSON object",
+    );
   }
   const result = v.safeParse(schema, data, { abortEarly: true });
   if (result.success) return result.output;

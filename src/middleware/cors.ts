@@ -2,10 +2,24 @@ import { cors } from "hono/cors";
 import { configFor } from "../config";
 
 /** Response headers a cross-origin caller may read. */
-export const EXPOSED_HEADERS = ["ETag", "KV-Expires-At", "KV-Metadata", "X-Request-Id", "Retry-After", "WWW-Authenticate"];
+export const EXPOSED_HEADERS = [
+  "ETag",
+  "KV-Expires-At",
+  "KV-Metadata",
+  "X-Request-Id",
+  "Retry-After",
+  "WWW-Authenticate",
+];
 
 /** Request headers a cross-origin caller may send. */
-export const ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "KV-Metadata", "X-Request-Id"];
+export const ALLOWED_HEADERS = [
+  "Authorization",
+  "Content-Type",
+  "If-Match",
+  "If-None-Match",
+  "KV-Metadata",
+  "X-Request-Id",
+];
 
 /**
  * CORS from the `KV_CORS_ORIGINS` allowlist: an origin in the list (or any,

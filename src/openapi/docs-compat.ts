@@ -1,4 +1,4 @@
-import { HealthAnswer, ExistsAnswer, MessageAnswer, SetBody, ValueAnswer } from "../schemas/compat";
+import { ExistsAnswer, HealthAnswer, MessageAnswer, SetBody, ValueAnswer } from "../schemas/compat";
 import type { RouteDoc } from "./route-doc";
 
 const keyParam = "The key, percent-encoded (a/b is a%2Fb)";
@@ -48,7 +48,11 @@ export const compatDocs: RouteDoc[] = [
     scope: "write",
     summary: "Delete a key",
     responses: {
-      200: { description: "Deleted", schema: MessageAnswer, example: { message: "Key 'greeting' deleted successfully" } },
+      200: {
+        description: "Deleted",
+        schema: MessageAnswer,
+        example: { message: "Key 'greeting' deleted successfully" },
+      },
     },
     errors: [400, 404, 414],
   },

@@ -11,7 +11,7 @@ import {
   ReindexAnswer,
   WriteAnswer,
 } from "../schemas/v1";
-import type { RouteDoc, ResponseDoc } from "./route-doc";
+import type { ResponseDoc, RouteDoc } from "./route-doc";
 
 const entryHeaders = {
   ETag: 'The version, quoted: "42"',
@@ -102,7 +102,12 @@ export const v1Docs: RouteDoc[] = [
     summary: "Add to an integer counter atomically; a missing key starts at 0",
     body: { schema: IncrBody, example: { by: 5, ttl: 60 } },
     responses: {
-      200: { description: "The new value", schema: IncrAnswer, example: { value: 6, version: 43 }, headers: { ETag: "The new version" } },
+      200: {
+        description: "The new value",
+        schema: IncrAnswer,
+        example: { value: 6, version: 43 },
+        headers: { ETag: "The new version" },
+      },
     },
     errors: [400, 409, 414, 415],
   },
@@ -118,7 +123,11 @@ export const v1Docs: RouteDoc[] = [
       200: {
         description: "A page",
         schema: ListAnswer,
-        example: { keys: [{ key: "greeting", version: 42, expires_at: null, metadata: null }], cursor: null, complete: true },
+        example: {
+          keys: [{ key: "greeting", version: 42, expires_at: null, metadata: null }],
+          cursor: null,
+          complete: true,
+        },
       },
     },
     errors: [400],
@@ -129,10 +138,17 @@ export const v1Docs: RouteDoc[] = [
     tag: "v1",
     scope: "write",
     summary: "Run up to 100 operations in one storage round trip (not atomic)",
-    description: "Every operation is checked first; a bad one refuses the whole batch. Each result carries its own status.",
+    description:
+      "Every operation is checked first; a bad one refuses the whole batch. Each result carries its own status.",
     body: {
       schema: BatchBody,
-      example: { ops: [{ op: "put", key: "a", value: 1 }, { op: "get", key: "a" }, { op: "incr", key: "n", by: 2 }] },
+      example: {
+        ops: [
+          { op: "put", key: "a", value: 1 },
+          { op: "get", key: "a" },
+          { op: "incr", key: "n", by: 2 },
+        ],
+      },
       required: true,
     },
     responses: {

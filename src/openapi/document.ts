@@ -27,7 +27,10 @@ function responseOf(doc: ResponseDoc): Json {
   const response: Json = { description: doc.description };
   if (doc.schema !== undefined) {
     response.content = {
-      [doc.mediaType ?? "application/json"]: { schema: schemaOf(doc.schema), ...(doc.example === undefined ? {} : { example: doc.example }) },
+      [doc.mediaType ?? "application/json"]: {
+        schema: schemaOf(doc.schema),
+        ...(doc.example === undefined ? {} : { example: doc.example }),
+      },
     };
   }
   if (doc.headers !== undefined) {
@@ -41,13 +44,25 @@ function responseOf(doc: ResponseDoc): Json {
 function parametersOf(doc: RouteDoc): Json[] {
   const parameters: Json[] = [];
   for (const match of doc.path.matchAll(/\{([a-z_]+)\}/g)) {
-    parameters.push({ name: match[1], in: "path", required: true, description: "Percent-encoded key", schema: { type: "string" } });
+    parameters.push({
+      name: match[1],
+      in: "path",
+      required: true,
+      description: "Percent-encoded key",
+      schema: { type: "string" },
+    });
   }
   if (doc.query !== undefined) {
     const query = schemaOf(doc.query) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) {
       const { description, ...rest } = schema;
-      parameters.push({ name, in: "query", required: query.required?.includes(name) ?? false, description, schema: rest });
+      parameters.push({
+        name,
+        in: "query",
+        required: query.required?.includes(name) ?? false,
+        description,
+        schema: rest,
+      });
     }
   }
   for (const [name, description] of Object.entries(doc.headers ?? {})) {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app-env";
 import { jsonText } from "../http/answers";
+import type { AppEnv } from "../http/app-env";
 import { readBoundedText, requireJsonContentType } from "../http/body";
 import { parseJson } from "../http/json";
 import { checkKey, KEY_PARAM, keyFromPath } from "../http/key";

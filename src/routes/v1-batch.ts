@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import type * as v from "valibot";
 import type { Access } from "../auth/access";
 import type { Config } from "../config";
-import type { AppEnv } from "../http/app-env";
 import { jsonText, jsonWithRaw } from "../http/answers";
+import type { AppEnv } from "../http/app-env";
 import { readBoundedText, requireJsonContentType } from "../http/body";
 import { expiryAfter } from "../http/expiry";
 import { parseJson } from "../http/json";
@@ -35,7 +35,8 @@ function storeOp(op: RequestedOp, index: number, config: Config, access: Access,
   try {
     const key = checkKey(op.key, config.limits);
     access.require(op.op === "get" ? "read" : "write", key);
-    const ttlExpiry = (ttl: number | undefined): Expiry => (ttl === undefined ? { kind: "none" } : expiryAfter(ttl, now));
+    const ttlExpiry = (ttl: number | undefined): Expiry =>
+      ttl === undefined ? { kind: "none" } : expiryAfter(ttl, now);
     switch (op.op) {
       case "get":
       case "delete":
@@ -56,7 +57,13 @@ function storeOp(op: RequestedOp, index: number, config: Config, access: Access,
     }
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    throw new ApiError(error.status, error.code, `ops[${index}]: ${error.detail}`, { ...error.extras, index }, error.headers);
+    throw new ApiError(
+      error.status,
+      error.code,
+      `ops[${index}]: ${error.detail}`,
+      { ...error.extras, index },
+      error.headers,
+    );
   }
 }
 
@@ -68,16 +75,27 @@ function resultJson(op: BatchOp, result: BatchResult): string {
       const entry = result.entry;
       if (entry === null) return JSON.stringify({ op: "get", key, status: 404, code: "key_not_found" });
       const fields = { op: "get", key, status: 200, version: entry.version, expires_at: entry.expiresAt };
-      return jsonWithRaw(fields, entry.metadata === null ? { value: entry.json } : { value: entry.json, metadata: entry.metadata });
+      return jsonWithRaw(
+        fields,
+        entry.metadata === null ? { value: entry.json } : { value: entry.json, metadata: entry.metadata },
+      );
     }
     case "put": {
       const r = result.result;
       if (r.status === "conflict") return JSON.stringify({ op: "put", key, status: 412, code: "precondition_failed" });
-      return JSON.stringify({ op: "put", key, status: r.status === "created" ? 201 : 200, version: r.version, expires_at: r.expiresAt });
+      return JSON.stringify({
+        op: "put",
+        key,
+        status: r.status === "created" ? 201 : 200,
+        version: r.version,
+        expires_at: r.expiresAt,
+      });
     }
     case "delete": {
       const status = result.result.status === "deleted" ? 204 : 404;
-      return JSON.stringify(status === 204 ? { op: "delete", key, status } : { op: "delete", key, status, code: "key_not_found" });
+      return JSON.stringify(
+        status === 204 ? { op: "delete", key, status } : { op: "delete", key, status, code: "key_not_found" },
+      );
     }
     case "incr": {
       const r = result.result;

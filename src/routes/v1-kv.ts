@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app-env";
 import { entryHeaders, jsonText, jsonWithRaw } from "../http/answers";
+import type { AppEnv } from "../http/app-env";
 import { readBoundedText, requireJsonContentType } from "../http/body";
 import { chosenExpiry, expiryAfter } from "../http/expiry";
 import { parseJson } from "../http/json";

@@ -4,7 +4,7 @@ import { MAX_TTL_SECONDS } from "../http/ttl";
 /** Any JSON value: null, booleans, numbers, strings, arrays, objects. */
 export const JsonValue = v.pipe(
   v.unknown(),
-  v.description("Any JSON value, null, false, 0 and \"\" included. Numbers keep their exact text."),
+  v.description('Any JSON value, null, false, 0 and "" included. Numbers keep their exact text.'),
 );
 
 /** A key in a body: checked further against the configured byte limit. */

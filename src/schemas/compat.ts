@@ -6,7 +6,9 @@ export const SetBody = v.object(
   {
     key: KeyField,
     value: JsonValue,
-    ttl: v.optional(v.nullable(v.pipe(TtlSeconds, v.description("Seconds until the key expires; null or absent: never")))),
+    ttl: v.optional(
+      v.nullable(v.pipe(TtlSeconds, v.description("Seconds until the key expires; null or absent: never"))),
+    ),
   },
   "The body must be a JSON object with 'key' and 'value'",
 );

@@ -23,14 +23,20 @@ const DecimalText = v.pipe(v.string(), v.regex(/^[0-9]{1,12}(\.[0-9]{1,3})?$/, "
 export const PutQuery = v.object({
   ttl: v.optional(v.pipe(DecimalText, v.description("Seconds until the key expires (e.g. 60 or 1.5)"))),
   expires_at: v.optional(v.pipe(DecimalText, v.description("Unix time in seconds at which the key expires"))),
-  keep_ttl: v.optional(v.pipe(v.picklist(["1", "true"], "must be 1"), v.description("1: keep the key's current expiry"))),
+  keep_ttl: v.optional(
+    v.pipe(v.picklist(["1", "true"], "must be 1"), v.description("1: keep the key's current expiry")),
+  ),
 });
 
 /** Query of `GET /v1/kv`. */
 export const ListQuery = v.object({
   prefix: v.optional(v.pipe(v.string(), v.description("Only keys starting with this text (default: all)"))),
   limit: v.optional(
-    v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,5}$/, "must be a whole number from 1"), v.description("Page size, default 100, at most KV_MAX_LIST_LIMIT (1000)")),
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9][0-9]{0,5}$/, "must be a whole number from 1"),
+      v.description("Page size, default 100, at most KV_MAX_LIST_LIMIT (1000)"),
+    ),
   ),
   cursor: v.optional(v.pipe(v.string(), v.description("The cursor of the previous page"))),
 });

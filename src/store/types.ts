@@ -63,9 +63,7 @@ export type ExpireResult =
   | { status: "missing" | "conflict" };
 
 /** Outcome of a counter increment; `value` is the integer as decimal text. */
-export type IncrResult =
-  | { status: "ok"; value: string; version: number }
-  | { status: "not_integer" };
+export type IncrResult = { status: "ok"; value: string; version: number } | { status: "not_integer" };
 
 /** Input of a counter increment. */
 export interface IncrInput {

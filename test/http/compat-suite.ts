@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonInit, problemOf, uniqueKey, type Fetch } from "../support/http";
+import { type Fetch, jsonInit, problemOf, uniqueKey } from "../support/http";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,8 +2,8 @@ import { exports } from "cloudflare:workers";
 import { hc } from "hono/client";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import app from "../../src/index";
 import type { AppType } from "../../src/index";
+import app from "../../src/index";
 import { routeDocs } from "../../src/routes/openapi";
 import { uniqueKey, workerFetch } from "../support/http";
 
@@ -23,7 +23,9 @@ describe("OpenAPI document", () => {
       .filter((route) => route.method !== "ALL")
       .map((route) => `${route.method.toLowerCase()} ${openApiPath(route.path)}`);
     expect(registered.length).toBeGreaterThan(10);
-    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
     for (const route of registered) expect(documented).toContain(route);
     // HEAD is served by the GET route; every other documented operation is a route.
     for (const operation of documented.filter((o) => !o.startsWith("head "))) expect(registered).toContain(operation);
@@ -44,10 +46,13 @@ describe("OpenAPI document", () => {
 
   it("has examples that pass the very schemas that validate requests and describe answers", () => {
     for (const doc of routeDocs) {
-      if (doc.body !== undefined) expect(v.safeParse(doc.body.schema, doc.body.example).success, `${doc.method} ${doc.path}`).toBe(true);
+      if (doc.body !== undefined)
+        expect(v.safeParse(doc.body.schema, doc.body.example).success, `${doc.method} ${doc.path}`).toBe(true);
       for (const [status, response] of Object.entries(doc.responses)) {
         if (response.schema === undefined) continue;
-        expect(v.safeParse(response.schema, response.example).success, `${doc.method} ${doc.path} ${status}`).toBe(true);
+        expect(v.safeParse(response.schema, response.example).success, `${doc.method} ${doc.path} ${status}`).toBe(
+          true,
+        );
       }
     }
   });
@@ -64,7 +69,9 @@ describe("OpenAPI document", () => {
 
 describe("typed client", () => {
   it("calls the API through hc<AppType> with typed paths and bodies", async () => {
-    const client = hc<AppType>("http://kv", { fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)) });
+    const client = hc<AppType>("http://kv", {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
+    });
     const key = uniqueKey("hc");
     const stored = await client.set.$post({ json: { key, value: { typed: true } } });
     expect(stored.status).toBe(200);

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { jsonInit, problemOf, uniqueKey, type Fetch } from "../support/http";
+import { type Fetch, jsonInit, problemOf, uniqueKey } from "../support/http";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const kv = (key: string) => `/v1/kv/${encodeURIComponent(key)}`;
 
-function put(f: Fetch, key: string, value: unknown, headers: Record<string, string> = {}, query = ""): Promise<Response> {
+function put(
+  f: Fetch,
+  key: string,
+  value: unknown,
+  headers: Record<string, string> = {},
+  query = "",
+): Promise<Response> {
   return f(`${kv(key)}${query}`, {
     method: "PUT",
     headers: { "Content-Type": "application/json", ...headers },
@@ -146,7 +152,10 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const key = uniqueKey();
         expect((await put(f, key, 1, { "If-Match": '"1"' })).status).toBe(412);
         expect((await f(kv(key), { method: "DELETE", headers: { "If-Match": '"1"' } })).status).toBe(412);
-        const patch = await f(kv(key), { ...jsonInit("PATCH", { persist: true }), headers: { "Content-Type": "application/json", "If-Match": '"1"' } });
+        const patch = await f(kv(key), {
+          ...jsonInit("PATCH", { persist: true }),
+          headers: { "Content-Type": "application/json", "If-Match": '"1"' },
+        });
         expect(patch.status).toBe(412);
         expect((await f(kv(key))).status).toBe(404);
       });
@@ -173,7 +182,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("refuses a malformed precondition with 400", async () => {
         const f = await open();
         const key = uniqueKey();
-        const cases: Record<string, string>[] = [{ "If-Match": "12" }, { "If-Match": "*" }, { "If-None-Match": "\"3\"" }];
+        const cases: Record<string, string>[] = [{ "If-Match": "12" }, { "If-Match": "*" }, { "If-None-Match": '"3"' }];
         for (const headers of cases) {
           const res = await put(f, key, 1, headers);
           expect(res.status).toBe(400);
@@ -363,7 +372,9 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const prefix = `${uniqueKey("list")}/`;
         const version = await versionOf(await put(f, `${prefix}x`, 1, { "KV-Metadata": '{"m":true}' }, "?ttl=60"));
         const body = (await (await f(`/v1/kv?prefix=${encodeURIComponent(prefix)}`)).json()) as ListBody;
-        expect(body.keys).toEqual([{ key: `${prefix}x`, version, expires_at: expect.any(Number), metadata: { m: true } }]);
+        expect(body.keys).toEqual([
+          { key: `${prefix}x`, version, expires_at: expect.any(Number), metadata: { m: true } },
+        ]);
         expect(body).toMatchObject({ cursor: null, complete: true });
       });
 
@@ -392,7 +403,13 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
 
       it("refuses a bad limit, a foreign cursor and a malformed cursor", async () => {
         const f = await open();
-        for (const query of ["limit=0", "limit=1001", "limit=x", "cursor=zzz", `cursor=${btoa('{"p":"other","a":"x"}')}`]) {
+        for (const query of [
+          "limit=0",
+          "limit=1001",
+          "limit=x",
+          "cursor=zzz",
+          `cursor=${btoa('{"p":"other","a":"x"}')}`,
+        ]) {
           const res = await f(`/v1/kv?prefix=mine&${query}`);
           expect(res.status).toBe(400);
           await problemOf(res);
@@ -442,10 +459,26 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const tooMany = await f("/v1/batch", jsonInit("POST", { ops: many }));
         expect(tooMany.status).toBe(413);
         expect(await problemOf(tooMany)).toMatchObject({ code: "too_many_operations", limit: 100, size: 101 });
-        const bad = await f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key, value: 1 }, { op: "put", key: "" , value: 2 }] }));
+        const bad = await f(
+          "/v1/batch",
+          jsonInit("POST", {
+            ops: [
+              { op: "put", key, value: 1 },
+              { op: "put", key: "", value: 2 },
+            ],
+          }),
+        );
         expect(bad.status).toBe(400);
         expect((await problemOf(bad)).detail).toContain("ops[1]");
-        const unknown = await f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key, value: 1 }, { op: "explode", key }] }));
+        const unknown = await f(
+          "/v1/batch",
+          jsonInit("POST", {
+            ops: [
+              { op: "put", key, value: 1 },
+              { op: "explode", key },
+            ],
+          }),
+        );
         expect(unknown.status).toBe(400);
         expect((await f(kv(key))).status).toBe(404);
       });

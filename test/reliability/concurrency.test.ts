@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, json, sleep } from "./support/client";
 import { recordFigure } from "./support/figures";
 import { redisMissing } from "./support/redis-required";
-import { startStack, WRITE_TOKEN, type Stack } from "./support/stack";
-import { startKvWorker, type RunningWorker } from "./support/worker";
+import { type Stack, startStack, WRITE_TOKEN } from "./support/stack";
+import { type RunningWorker, startKvWorker } from "./support/worker";
 
 const INCRS = 1_000;
 const RMW_CLIENTS = 200;
@@ -56,7 +56,9 @@ describe.skipIf(redisMissing !== null).each(TARGETS)("concurrency on the $backen
   it(`${INCRS} concurrent incr calls count exactly, each seeing a distinct value`, async () => {
     const path = `/v1/kv/incr-${crypto.randomUUID()}`;
     const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: INCRS }, () => call(url(), `${path}/incr`, { method: "POST" })));
+    const answers = await Promise.all(
+      Array.from({ length: INCRS }, () => call(url(), `${path}/incr`, { method: "POST" })),
+    );
     const ms = performance.now() - started;
     expect(answers.map((a) => a.status)).toEqual(Array(INCRS).fill(200));
     const seen = answers.map((a) => (JSON.parse(a.text) as { value: number }).value).sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, json, pool } from "./support/client";
 import { recordFigure } from "./support/figures";
 import { redisMissing } from "./support/redis-required";
-import { startStack, type Stack } from "./support/stack";
+import { type Stack, startStack } from "./support/stack";
 
 const WRITES = 10_000;
 /** Every OVERWRITE_EVERY-th key is written twice: first a stale value, then its last one. */
@@ -56,12 +56,19 @@ describe.skipIf(redisMissing !== null)("durability across a redis-server crash a
     const batches = Array.from({ length: WRITES / BATCH }, (_, b) => indexes.slice(b * BATCH, (b + 1) * BATCH));
     const wrong = (
       await pool(batches, 8, async (batch) => {
-        const read = await call(stack.worker.url, "/v1/batch", json("POST", { ops: batch.map((i) => ({ op: "get", key: keyOf(i) })) }));
+        const read = await call(
+          stack.worker.url,
+          "/v1/batch",
+          json("POST", { ops: batch.map((i) => ({ op: "get", key: keyOf(i) })) }),
+        );
         if (read.status !== 200) return [`batch from ${batch[0]}: ${read.status} ${read.text}`];
         const { results } = JSON.parse(read.text) as { results: { key: string; status: number; value?: unknown }[] };
         return batch.flatMap((i, n) => {
           const result = results[n];
-          const same = result?.key === keyOf(i) && result.status === 200 && JSON.stringify(result.value) === JSON.stringify(valueOf(i));
+          const same =
+            result?.key === keyOf(i) &&
+            result.status === 200 &&
+            JSON.stringify(result.value) === JSON.stringify(valueOf(i));
           return same ? [] : [`${i}: ${JSON.stringify(result)}`];
         });
       })
@@ -69,7 +76,8 @@ describe.skipIf(redisMissing !== null)("durability across a redis-server crash a
     // And a sample through the compatible API, one key per request.
     for (let i = 0; i < WRITES; i += 97) {
       const read = await call(stack.worker.url, `/get/${encodeURIComponent(keyOf(i))}`);
-      if (read.status !== 200 || read.text !== JSON.stringify({ value: valueOf(i) })) wrong.push(`/get ${i}: ${read.status} ${read.text}`);
+      if (read.status !== 200 || read.text !== JSON.stringify({ value: valueOf(i) }))
+        wrong.push(`/get ${i}: ${read.status} ${read.text}`);
     }
     const readMs = performance.now() - readStarted;
     expect(wrong.slice(0, 10)).toEqual([]);

@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KvModel } from "./property/model";
+import { pathKey } from "./property/request";
+import { Mismatch, type RunContext, runStep } from "./property/run-step";
+import { KEY_SUFFIXES, step } from "./property/steps";
 import { call, json } from "./support/client";
 import { recordFigure } from "./support/figures";
 import { redisMissing } from "./support/redis-required";
-import { startStack, type Stack } from "./support/stack";
-import { KvModel } from "./property/model";
-import { pathKey } from "./property/request";
-import { Mismatch, runStep, type RunContext } from "./property/run-step";
-import { KEY_SUFFIXES, step } from "./property/steps";
+import { type Stack, startStack } from "./support/stack";
 
 const RUNS = 50;
 const MIN_STEPS = 200;
@@ -30,14 +30,19 @@ async function checkpoint(ctx: RunContext): Promise<void> {
   const listing = await call(ctx.base, `/v1/kv?prefix=${encodeURIComponent(ctx.prefix)}&limit=1000`);
   const listed = (JSON.parse(listing.text) as { keys: { key: string }[] }).keys.map((k) => k.key);
   if (JSON.stringify(listed) !== JSON.stringify(ctx.model.keys(ctx.prefix))) {
-    throw new Mismatch(`store keys ${JSON.stringify(listed)} differ from the model's ${JSON.stringify(ctx.model.keys(ctx.prefix))}`);
+    throw new Mismatch(
+      `store keys ${JSON.stringify(listed)} differ from the model's ${JSON.stringify(ctx.model.keys(ctx.prefix))}`,
+    );
   }
   for (const suffix of KEY_SUFFIXES) {
     const key = ctx.prefix + suffix;
     const entry = ctx.model.get(key);
     const read = await call(ctx.base, `/v1/kv/${pathKey(key, "component")}`);
     const same = entry === undefined ? read.status === 404 : read.status === 200 && read.text === entry.json;
-    if (!same) throw new Mismatch(`store holds ${read.status} ${read.text.slice(0, 200)} for ${JSON.stringify(key)}; model: ${entry?.json}`);
+    if (!same)
+      throw new Mismatch(
+        `store holds ${read.status} ${read.text.slice(0, 200)} for ${JSON.stringify(key)}; model: ${entry?.json}`,
+      );
   }
 }
 
@@ -71,7 +76,8 @@ describe.skipIf(redisMissing !== null)("hostile input, property-based, against a
       { numRuns: RUNS, endOnFailure: true },
     );
     if (details.failed) {
-      const reason = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      const reason =
+        details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       throw new Error(`seed ${details.seed}, path ${details.counterexamplePath}: ${reason}`);
     }
     const ms = performance.now() - started;
@@ -82,7 +88,9 @@ describe.skipIf(redisMissing !== null)("hostile input, property-based, against a
       hostile: stats.hostile,
       injectedFaults: stats.faults,
       answered503: stats.byStatus.get(503) ?? 0,
-      other5xx: [...stats.byStatus].filter(([status]) => status >= 500 && status !== 503).reduce((n, [, count]) => n + count, 0),
+      other5xx: [...stats.byStatus]
+        .filter(([status]) => status >= 500 && status !== 503)
+        .reduce((n, [, count]) => n + count, 0),
       statuses: JSON.stringify(Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b))),
       ms: Math.round(ms),
     });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, json, sleep, type Answer } from "./support/client";
+import { type Answer, call, json, sleep } from "./support/client";
 import { recordFigure } from "./support/figures";
 import { redisMissing } from "./support/redis-required";
-import { startStack, type Stack } from "./support/stack";
+import { type Stack, startStack } from "./support/stack";
 
 const STABLE_KEYS = 50;
 const LANES = 8;
@@ -29,7 +29,9 @@ beforeAll(async () => {
   // Persistence on, so the data outlives the restart: a 404 afterwards would be a lie.
   stack = await startStack({ redis: { appendonly: true, appendfsync: "always" } });
   for (let i = 0; i < STABLE_KEYS; i++) {
-    expect((await call(stack.worker.url, "/set", json("POST", { key: stableKey(i), value: stableValue(i) }))).status).toBe(200);
+    expect(
+      (await call(stack.worker.url, "/set", json("POST", { key: stableKey(i), value: stableValue(i) }))).status,
+    ).toBe(200);
   }
 });
 
@@ -40,7 +42,11 @@ afterAll(async () => {
 function judge(answer: Answer, expectOk: (answer: Answer) => string | null): Omit<Sample, "at"> {
   if (answer.status === 503) {
     const unavailable = answer.headers.get("retry-after") !== null && answer.text.includes('"storage_unavailable"');
-    return { status: 503, ok: false, lie: unavailable ? null : `503 without Retry-After or storage_unavailable: ${answer.text}` };
+    return {
+      status: 503,
+      ok: false,
+      lie: unavailable ? null : `503 without Retry-After or storage_unavailable: ${answer.text}`,
+    };
   }
   const lie = expectOk(answer);
   return { status: answer.status, ok: lie === null, lie };
@@ -54,11 +60,15 @@ async function probe(lane: number, step: number, acked: Map<string, number>): Pr
   switch (step % 5) {
     case 0:
       return judge(await call(base, `/get/${key}`), (a) =>
-        a.status === 200 && a.text === JSON.stringify({ value: stableValue(i) }) ? null : `GET /get: ${a.status} ${a.text}`,
+        a.status === 200 && a.text === JSON.stringify({ value: stableValue(i) })
+          ? null
+          : `GET /get: ${a.status} ${a.text}`,
       );
     case 1:
       return judge(await call(base, `/exists/${key}`), (a) =>
-        a.status === 200 && a.text === JSON.stringify({ key: stableKey(i), exists: true }) ? null : `exists: ${a.status} ${a.text}`,
+        a.status === 200 && a.text === JSON.stringify({ key: stableKey(i), exists: true })
+          ? null
+          : `exists: ${a.status} ${a.text}`,
       );
     case 2:
       return judge(await call(base, `/v1/kv/${key}`), (a) =>
@@ -72,8 +82,9 @@ async function probe(lane: number, step: number, acked: Map<string, number>): Pr
       return judged;
     }
     default:
-      return judge(await call(base, `/v1/kv/${encodeURIComponent(`outage/${run}/lane/${lane}`)}/incr`, { method: "POST" }), (a) =>
-        a.status === 409 || a.status === 200 ? null : `incr: ${a.status} ${a.text}`,
+      return judge(
+        await call(base, `/v1/kv/${encodeURIComponent(`outage/${run}/lane/${lane}`)}/incr`, { method: "POST" }),
+        (a) => (a.status === 409 || a.status === 200 ? null : `incr: ${a.status} ${a.text}`),
       );
   }
 }

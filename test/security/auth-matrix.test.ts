@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Scope } from "../../src/auth/access";
-import { jsonInit, problemOf, type Fetch } from "../support/http";
+import { type Fetch, jsonInit, problemOf } from "../support/http";
 import { TEAM_PREFIX, TOKENS, tokenApp, withToken } from "./tokens";
 
 const app = tokenApp();
@@ -17,25 +17,75 @@ interface RouteCase {
 }
 
 const ROUTES: RouteCase[] = [
-  { name: "POST /set", scope: "write", reach: "key", call: (f, key) => f("/set", jsonInit("POST", { key, value: "after" })) },
+  {
+    name: "POST /set",
+    scope: "write",
+    reach: "key",
+    call: (f, key) => f("/set", jsonInit("POST", { key, value: "after" })),
+  },
   { name: "GET /get/{key}", scope: "read", reach: "key", call: (f, key) => f(`/get/${enc(key)}`) },
-  { name: "DELETE /delete/{key}", scope: "write", reach: "key", call: (f, key) => f(`/delete/${enc(key)}`, { method: "DELETE" }) },
+  {
+    name: "DELETE /delete/{key}",
+    scope: "write",
+    reach: "key",
+    call: (f, key) => f(`/delete/${enc(key)}`, { method: "DELETE" }),
+  },
   { name: "GET /exists/{key}", scope: "read", reach: "key", call: (f, key) => f(`/exists/${enc(key)}`) },
-  { name: "PUT /v1/kv/{key}", scope: "write", reach: "key", call: (f, key) => f(`/v1/kv/${enc(key)}`, jsonInit("PUT", "after")) },
+  {
+    name: "PUT /v1/kv/{key}",
+    scope: "write",
+    reach: "key",
+    call: (f, key) => f(`/v1/kv/${enc(key)}`, jsonInit("PUT", "after")),
+  },
   { name: "GET /v1/kv/{key}", scope: "read", reach: "key", call: (f, key) => f(`/v1/kv/${enc(key)}`) },
-  { name: "HEAD /v1/kv/{key}", scope: "read", reach: "key", call: (f, key) => f(`/v1/kv/${enc(key)}`, { method: "HEAD" }) },
-  { name: "DELETE /v1/kv/{key}", scope: "write", reach: "key", call: (f, key) => f(`/v1/kv/${enc(key)}`, { method: "DELETE" }) },
-  { name: "PATCH /v1/kv/{key}", scope: "write", reach: "key", call: (f, key) => f(`/v1/kv/${enc(key)}`, jsonInit("PATCH", { ttl: 600 })) },
-  { name: "POST /v1/kv/{key}/incr", scope: "write", reach: "key", call: (f, key) => f(`/v1/kv/${enc(key)}/incr`, jsonInit("POST", { by: 1 })) },
-  { name: "POST /v1/batch (get)", scope: "read", reach: "key", call: (f, key) => f("/v1/batch", jsonInit("POST", { ops: [{ op: "get", key }] })) },
+  {
+    name: "HEAD /v1/kv/{key}",
+    scope: "read",
+    reach: "key",
+    call: (f, key) => f(`/v1/kv/${enc(key)}`, { method: "HEAD" }),
+  },
+  {
+    name: "DELETE /v1/kv/{key}",
+    scope: "write",
+    reach: "key",
+    call: (f, key) => f(`/v1/kv/${enc(key)}`, { method: "DELETE" }),
+  },
+  {
+    name: "PATCH /v1/kv/{key}",
+    scope: "write",
+    reach: "key",
+    call: (f, key) => f(`/v1/kv/${enc(key)}`, jsonInit("PATCH", { ttl: 600 })),
+  },
+  {
+    name: "POST /v1/kv/{key}/incr",
+    scope: "write",
+    reach: "key",
+    call: (f, key) => f(`/v1/kv/${enc(key)}/incr`, jsonInit("POST", { by: 1 })),
+  },
+  {
+    name: "POST /v1/batch (get)",
+    scope: "read",
+    reach: "key",
+    call: (f, key) => f("/v1/batch", jsonInit("POST", { ops: [{ op: "get", key }] })),
+  },
   {
     name: "POST /v1/batch (put)",
     scope: "write",
     reach: "key",
     call: (f, key) => f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key, value: "after" }] })),
   },
-  { name: "GET /v1/kv?prefix=", scope: "read", reach: "prefix", call: (f, prefix) => f(`/v1/kv?prefix=${enc(prefix)}`) },
-  { name: "POST /v1/admin/reindex", scope: "admin", reach: "store", call: (f) => f("/v1/admin/reindex", { method: "POST" }) },
+  {
+    name: "GET /v1/kv?prefix=",
+    scope: "read",
+    reach: "prefix",
+    call: (f, prefix) => f(`/v1/kv?prefix=${enc(prefix)}`),
+  },
+  {
+    name: "POST /v1/admin/reindex",
+    scope: "admin",
+    reach: "store",
+    call: (f) => f("/v1/admin/reindex", { method: "POST" }),
+  },
 ];
 
 interface Caller {
@@ -108,7 +158,14 @@ describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
 
   it("answers 401 for another auth scheme", async () => {
     const res = await route.call(
-      (path, init = {}) => app(path, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), Authorization: `Basic ${btoa(`u:${TOKENS.write}`)}` } }),
+      (path, init = {}) =>
+        app(path, {
+          ...init,
+          headers: {
+            ...Object.fromEntries(new Headers(init.headers)),
+            Authorization: `Basic ${btoa(`u:${TOKENS.write}`)}`,
+          },
+        }),
       subject(target(false)),
     );
     expect(res.status).toBe(401);
@@ -178,7 +235,15 @@ describe("grants combine", () => {
     const f = withToken(tokenApp(), TOKENS.writeTeam);
     const inside = `${TEAM_PREFIX}${crypto.randomUUID()}`;
     const outside = `other/${crypto.randomUUID()}`;
-    const res = await f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key: inside, value: 1 }, { op: "put", key: outside, value: 1 }] }));
+    const res = await f(
+      "/v1/batch",
+      jsonInit("POST", {
+        ops: [
+          { op: "put", key: inside, value: 1 },
+          { op: "put", key: outside, value: 1 },
+        ],
+      }),
+    );
     expect(res.status).toBe(403);
     expect((await admin(`/v1/kv/${enc(inside)}`)).status).toBe(404);
   });

@@ -6,7 +6,11 @@ const APP_ORIGIN = "https://app.example.com";
 const allowing = tokenApp({ KV_CORS_ORIGINS: ` ${APP_ORIGIN}/ , http://localhost:5173` });
 const closed = tokenApp({ KV_CORS_ORIGINS: "" });
 
-function preflight(origin: string, method = "PUT", headers = "authorization,content-type,if-match,kv-metadata"): RequestInit {
+function preflight(
+  origin: string,
+  method = "PUT",
+  headers = "authorization,content-type,if-match,kv-metadata",
+): RequestInit {
   return {
     method: "OPTIONS",
     headers: { Origin: origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers },
@@ -79,7 +83,9 @@ describe("CORS on actual responses", () => {
   });
 
   it("gives nothing to an unlisted origin", async () => {
-    const res = await withToken(allowing, TOKENS.read)("/exists/k", { headers: { Origin: "https://evil.example.com" } });
+    const res = await withToken(allowing, TOKENS.read)("/exists/k", {
+      headers: { Origin: "https://evil.example.com" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });

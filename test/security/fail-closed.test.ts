@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { appFetch, jsonInit, problemOf, type Fetch } from "../support/http";
-import { TOKENS, TOKEN_BINDINGS, withToken } from "./tokens";
+import { appFetch, type Fetch, jsonInit, problemOf } from "../support/http";
+import { TOKEN_BINDINGS, TOKENS, withToken } from "./tokens";
 
 /** Upstash settings pointing at a port where nothing listens: any storage call would fail. */
 const DEAD_UPSTASH = {
@@ -115,7 +115,11 @@ describe("configured tokens always apply", () => {
 
 describe("a malformed token setting closes the data routes", () => {
   const secret = "short-secret";
-  const f = appFetch({ STORAGE_BACKEND: "memory", KV_READ_TOKENS: TOKENS.read, KV_WRITE_TOKENS: `${TOKENS.write},${secret}` });
+  const f = appFetch({
+    STORAGE_BACKEND: "memory",
+    KV_READ_TOKENS: TOKENS.read,
+    KV_WRITE_TOKENS: `${TOKENS.write},${secret}`,
+  });
 
   it("answers 503 misconfigured naming the setting, never the token", async () => {
     for (const token of [TOKENS.write, undefined]) {

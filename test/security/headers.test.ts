@@ -19,9 +19,19 @@ const ANSWERS: [string, () => Promise<Response>][] = [
   ["404 missing key", () => writer(`/get/missing-${key}`)],
   ["404 unknown route", () => app("/no/such/route")],
   ["405 wrong method", () => writer(`/get/${key}`, { method: "PUT" })],
-  ["413 declared body too large", () => writer("/set", { method: "POST", body: "x", headers: { "Content-Length": "999999999" } })],
+  [
+    "413 declared body too large",
+    () => writer("/set", { method: "POST", body: "x", headers: { "Content-Length": "999999999" } }),
+  ],
   ["503 misconfigured", () => appFetch({ KV_MAX_KEY_BYTES: "many" })(`/get/${key}`)],
-  ["204 CORS preflight", () => app(`/get/${key}`, { method: "OPTIONS", headers: { Origin: "https://app.example.com", "Access-Control-Request-Method": "GET" } })],
+  [
+    "204 CORS preflight",
+    () =>
+      app(`/get/${key}`, {
+        method: "OPTIONS",
+        headers: { Origin: "https://app.example.com", "Access-Control-Request-Method": "GET" },
+      }),
+  ],
 ];
 
 describe.each(ANSWERS)("security headers on %s", (_label, send) => {
@@ -58,10 +68,13 @@ describe("the docs page", () => {
     expect(script).toBeDefined();
     expect(style).toBeDefined();
     const directives = Object.fromEntries(
-      res.headers.get("content-security-policy")!.split(";").map((part) => {
-        const [name, ...values] = part.trim().split(/\s+/);
-        return [name, values.join(" ")];
-      }),
+      res.headers
+        .get("content-security-policy")!
+        .split(";")
+        .map((part) => {
+          const [name, ...values] = part.trim().split(/\s+/);
+          return [name, values.join(" ")];
+        }),
     );
     expect(directives).toMatchObject({
       "default-src": "'none'",

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryStore } from "../../src/store/memory";
 import type { KvStore } from "../../src/store/types";
-import { appFetch, jsonInit, problemOf, type Fetch } from "../support/http";
+import { appFetch, type Fetch, jsonInit, problemOf } from "../support/http";
 import { TOKENS, withToken } from "./tokens";
 
 const LIMITS = {
@@ -12,7 +12,18 @@ const LIMITS = {
   KV_MAX_LIST_LIMIT: "5",
 } as const;
 
-const STORE_METHODS = ["get", "getJson", "exists", "put", "delete", "expire", "incr", "list", "batch", "reindex"] as const satisfies readonly (keyof KvStore)[];
+const STORE_METHODS = [
+  "get",
+  "getJson",
+  "exists",
+  "put",
+  "delete",
+  "expire",
+  "incr",
+  "list",
+  "batch",
+  "reindex",
+] as const satisfies readonly (keyof KvStore)[];
 
 const f = appFetch(LIMITS);
 const longKey = "k".repeat(9);
@@ -43,17 +54,66 @@ describe("every limit is checked before any storage call", () => {
     ["GET /exists key", 414, "key_too_long", 8, () => f(`/exists/${longKey}`)],
     ["PUT /v1/kv key", 414, "key_too_long", 8, () => put(`/v1/kv/${longKey}`, 1)],
     ["PUT /v1/kv value", 413, "body_too_large|value_too_large", 64, () => put("/v1/kv/k", bigValue)],
-    ["PUT /v1/kv metadata", 413, "metadata_too_large", 16, () => put("/v1/kv/k", 1, { "KV-Metadata": '{"m":"0123456789"}' })],
+    [
+      "PUT /v1/kv metadata",
+      413,
+      "metadata_too_large",
+      16,
+      () => put("/v1/kv/k", 1, { "KV-Metadata": '{"m":"0123456789"}' }),
+    ],
     ["GET /v1/kv key", 414, "key_too_long", 8, () => f(`/v1/kv/${longKey}`)],
     ["HEAD /v1/kv key", 414, "", 8, () => f(`/v1/kv/${longKey}`, { method: "HEAD" })],
     ["DELETE /v1/kv key", 414, "key_too_long", 8, () => f(`/v1/kv/${longKey}`, { method: "DELETE" })],
     ["PATCH /v1/kv key", 414, "key_too_long", 8, () => f(`/v1/kv/${longKey}`, jsonInit("PATCH", { persist: true }))],
     ["POST incr key", 414, "key_too_long", 8, () => f(`/v1/kv/${longKey}/incr`, { method: "POST" })],
     ["GET /v1/kv list limit", 400, "invalid_limit", 5, () => f("/v1/kv?limit=6")],
-    ["POST /v1/batch ops", 413, "too_many_operations", 3, () => f("/v1/batch", jsonInit("POST", { ops: [1, 2, 3, 4].map((n) => ({ op: "get", key: `k${n}` })) }))],
-    ["POST /v1/batch op key", 400, "key_too_long", 8, () => f("/v1/batch", jsonInit("POST", { ops: [{ op: "get", key: "ok" }, { op: "get", key: longKey }] }))],
-    ["POST /v1/batch op value", 413, "value_too_large", 64, () => f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key: "ok", value: 1 }, { op: "put", key: "k", value: bigValue }] }))],
-    ["POST /v1/batch op metadata", 413, "metadata_too_large", 16, () => f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key: "k", value: 1, metadata: { m: "0123456789" } }] }))],
+    [
+      "POST /v1/batch ops",
+      413,
+      "too_many_operations",
+      3,
+      () => f("/v1/batch", jsonInit("POST", { ops: [1, 2, 3, 4].map((n) => ({ op: "get", key: `k${n}` })) })),
+    ],
+    [
+      "POST /v1/batch op key",
+      400,
+      "key_too_long",
+      8,
+      () =>
+        f(
+          "/v1/batch",
+          jsonInit("POST", {
+            ops: [
+              { op: "get", key: "ok" },
+              { op: "get", key: longKey },
+            ],
+          }),
+        ),
+    ],
+    [
+      "POST /v1/batch op value",
+      413,
+      "value_too_large",
+      64,
+      () =>
+        f(
+          "/v1/batch",
+          jsonInit("POST", {
+            ops: [
+              { op: "put", key: "ok", value: 1 },
+              { op: "put", key: "k", value: bigValue },
+            ],
+          }),
+        ),
+    ],
+    [
+      "POST /v1/batch op metadata",
+      413,
+      "metadata_too_large",
+      16,
+      () =>
+        f("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key: "k", value: 1, metadata: { m: "0123456789" } }] })),
+    ],
   ];
 
   it.each(CASES)("%s: %i %s naming the configured limit", async (_label, status, code, limit, send) => {
@@ -71,7 +131,9 @@ describe("every limit is checked before any storage call", () => {
     expect((await f("/set", jsonInit("POST", { key: "k8bytes!", value: "v".repeat(62) }))).status).toBe(200);
     expect((await put("/v1/kv/k", 1, { "KV-Metadata": '{"m":"012345"}' })).status).toBeLessThan(300);
     expect((await f("/v1/kv?limit=5")).status).toBe(200);
-    expect((await f("/v1/batch", jsonInit("POST", { ops: [1, 2, 3].map((n) => ({ op: "get", key: `k${n}` })) }))).status).toBe(200);
+    expect(
+      (await f("/v1/batch", jsonInit("POST", { ops: [1, 2, 3].map((n) => ({ op: "get", key: `k${n}` })) }))).status,
+    ).toBe(200);
     const called = storeCalls.filter((spy) => spy.mock.calls.length > 0).length;
     expect(called).toBeGreaterThanOrEqual(3);
   });
@@ -81,7 +143,11 @@ const MB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 
 /** A 100 MB request body produced on demand, counting the bytes the server pulls. */
-function hugeBody(total = 100 * MB): { stream: ReadableStream<Uint8Array>; pulled: () => number; cancelled: () => boolean } {
+function hugeBody(total = 100 * MB): {
+  stream: ReadableStream<Uint8Array>;
+  pulled: () => number;
+  cancelled: () => boolean;
+} {
   let produced = 0;
   let cancelled = false;
   const chunk = new Uint8Array(CHUNK).fill(0x20);
@@ -112,35 +178,45 @@ describe("a 100 MB body is refused quickly without being buffered", () => {
   ];
   const app: Fetch = appFetch({});
 
-  it.each(huge)("%s streamed without Content-Length: 413 after reading little more than the limit", async (_label, method, path) => {
-    const body = hugeBody();
-    const started = Date.now();
-    const res = await app(path, { method, headers: { "Content-Type": "application/json" }, body: body.stream });
-    expect(res.status).toBe(413);
-    expect(await problemOf(res)).toMatchObject({ code: "body_too_large" });
-    // The largest body any route accepts is the 1 MiB value plus a 64 KiB envelope;
-    // reading stops within one chunk past it.
-    expect(body.pulled()).toBeLessThanOrEqual(MB + 64 * 1024 + CHUNK);
-    expect(body.cancelled()).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
+  it.each(huge)(
+    "%s streamed without Content-Length: 413 after reading little more than the limit",
+    async (_label, method, path) => {
+      const body = hugeBody();
+      const started = Date.now();
+      const res = await app(path, { method, headers: { "Content-Type": "application/json" }, body: body.stream });
+      expect(res.status).toBe(413);
+      expect(await problemOf(res)).toMatchObject({ code: "body_too_large" });
+      // The largest body any route accepts is the 1 MiB value plus a 64 KiB envelope;
+      // reading stops within one chunk past it.
+      expect(body.pulled()).toBeLessThanOrEqual(MB + 64 * 1024 + CHUNK);
+      expect(body.cancelled()).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2000);
+    },
+  );
 
-  it.each(huge)("%s with a declared Content-Length of 100 MB: 413 before reading a byte", async (_label, method, path) => {
-    const body = hugeBody();
-    const res = await app(path, {
-      method,
-      headers: { "Content-Type": "application/json", "Content-Length": String(100 * MB) },
-      body: body.stream,
-    });
-    expect(res.status).toBe(413);
-    expect(await problemOf(res)).toMatchObject({ code: "body_too_large", size: 100 * MB });
-    expect(body.pulled()).toBe(0);
-  });
+  it.each(huge)(
+    "%s with a declared Content-Length of 100 MB: 413 before reading a byte",
+    async (_label, method, path) => {
+      const body = hugeBody();
+      const res = await app(path, {
+        method,
+        headers: { "Content-Type": "application/json", "Content-Length": String(100 * MB) },
+        body: body.stream,
+      });
+      expect(res.status).toBe(413);
+      expect(await problemOf(res)).toMatchObject({ code: "body_too_large", size: 100 * MB });
+      expect(body.pulled()).toBe(0);
+    },
+  );
 
   it("without a valid token, refuses with 401 before reading a byte", async () => {
     const body = hugeBody();
     const guarded = withToken(appFetch({ KV_WRITE_TOKENS: TOKENS.write }), TOKENS.unknown);
-    const res = await guarded("/set", { method: "POST", headers: { "Content-Type": "application/json" }, body: body.stream });
+    const res = await guarded("/set", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: body.stream,
+    });
     expect(res.status).toBe(401);
     expect(body.pulled()).toBe(0);
   });

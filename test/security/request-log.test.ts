@@ -71,7 +71,11 @@ describe("one structured log line per request", () => {
     const send = [
       () => writer("/set", jsonInit("POST", { key, value })),
       () => writer(`/get/${key}`),
-      () => writer(`/v1/kv/${key}`, { ...jsonInit("PUT", value), headers: { "Content-Type": "application/json", "KV-Metadata": JSON.stringify({ meta }) } }),
+      () =>
+        writer(`/v1/kv/${key}`, {
+          ...jsonInit("PUT", value),
+          headers: { "Content-Type": "application/json", "KV-Metadata": JSON.stringify({ meta }) },
+        }),
       () => writer(`/v1/kv/${key}`),
       () => writer("/v1/batch", jsonInit("POST", { ops: [{ op: "put", key, value }] })),
       () => withToken(app, TOKENS.unknown)(`/get/${key}`),

@@ -140,7 +140,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         const { store } = await open();
         const put = await store.put("k", plain("1"));
         if (put.status === "conflict") throw new Error("unexpected conflict");
-        expect(await store.delete("k", { kind: "version", version: put.version + 1000 })).toEqual({ status: "conflict" });
+        expect(await store.delete("k", { kind: "version", version: put.version + 1000 })).toEqual({
+          status: "conflict",
+        });
         expect(await store.getJson("k")).toBe("1");
         expect(await store.delete("k", { kind: "version", version: put.version })).toEqual({ status: "deleted" });
         expect(await store.delete("k", always)).toEqual({ status: "missing" });
@@ -202,8 +204,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     describe("counters", () => {
       it("starts a missing key at zero and adds, negative steps included", async () => {
         const { store } = await open();
-        expect(await store.incr("n", { by: 5, expiryOnCreate: { kind: "none" } })).toMatchObject({ status: "ok", value: "5" });
-        expect(await store.incr("n", { by: -7, expiryOnCreate: { kind: "none" } })).toMatchObject({ status: "ok", value: "-2" });
+        expect(await store.incr("n", { by: 5, expiryOnCreate: { kind: "none" } })).toMatchObject({
+          status: "ok",
+          value: "5",
+        });
+        expect(await store.incr("n", { by: -7, expiryOnCreate: { kind: "none" } })).toMatchObject({
+          status: "ok",
+          value: "-2",
+        });
         expect(await store.getJson("n")).toBe("-2");
       });
 
@@ -252,7 +260,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       it("reports versions, expiry and metadata, and says when a page ends exactly at the last key", async () => {
         const h = await open();
         const at = h.now() + 60_000;
-        const put = await h.store.put("x", { json: "1", expiry: { kind: "at", at }, metadata: '{"m":1}', condition: always });
+        const put = await h.store.put("x", {
+          json: "1",
+          expiry: { kind: "at", at },
+          metadata: '{"m":1}',
+          condition: always,
+        });
         if (put.status === "conflict") throw new Error("unexpected conflict");
         const page = await h.store.list({ prefix: "x", after: null, limit: 1 });
         expect(page.entries).toEqual([{ key: "x", version: put.version, expiresAt: at, metadata: '{"m":1}' }]);
@@ -262,7 +275,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       it("never lists an expired or deleted key", async () => {
         const h = await open();
         for (const key of ["k1", "k2", "k3", "k4", "k5"]) {
-          const expiry = key === "k2" || key === "k4" ? { kind: "at" as const, at: h.now() + 300 } : { kind: "none" as const };
+          const expiry =
+            key === "k2" || key === "k4" ? { kind: "at" as const, at: h.now() + 300 } : { kind: "none" as const };
           await h.store.put(key, { ...plain("1"), expiry });
         }
         await h.store.delete("k3", always);

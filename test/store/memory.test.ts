@@ -19,7 +19,12 @@ describe("memory backend housekeeping", () => {
     let now = 1_000;
     const store = new MemoryStore(() => now);
     for (let i = 0; i < 1000; i++) {
-      await store.put(`gone-${i}`, { json: "1", expiry: { kind: "at", at: now + 100 + i }, metadata: null, condition: { kind: "always" } });
+      await store.put(`gone-${i}`, {
+        json: "1",
+        expiry: { kind: "at", at: now + 100 + i },
+        metadata: null,
+        condition: { kind: "always" },
+      });
     }
     await store.put("stays", { json: "1", expiry: { kind: "none" }, metadata: null, condition: { kind: "always" } });
     expect(store.size).toBe(1001);
@@ -32,7 +37,12 @@ describe("memory backend housekeeping", () => {
     let now = 1_000;
     const store = new MemoryStore(() => now);
     for (let i = 0; i < 10_000; i++) {
-      await store.put("hot", { json: String(i), expiry: { kind: "at", at: now + 3_600_000 }, metadata: null, condition: { kind: "always" } });
+      await store.put("hot", {
+        json: String(i),
+        expiry: { kind: "at", at: now + 3_600_000 },
+        metadata: null,
+        condition: { kind: "always" },
+      });
       now += 1;
     }
     expect(store.size).toBe(1);

@@ -4,8 +4,8 @@ import { StorageUnavailableError } from "../../src/store/errors";
 import { openStore } from "../../src/store/select";
 import type { PutInput } from "../../src/store/types";
 import { appFetch, jsonInit, problemOf } from "../support/http";
-import type { BridgeEndpoint } from "../support/upstash-context";
 import { openUpstashTestStore, rawRedis, uniquePrefix, upstashContext, upstashSettings } from "../support/upstash";
+import type { BridgeEndpoint } from "../support/upstash-context";
 
 // Failure is honest: an unreachable, slow or refusing Upstash is a
 // StorageUnavailableError (HTTP 503 with Retry-After), bounded in time, and
@@ -125,7 +125,11 @@ describe("upstash backend misconfigured", () => {
   });
 
   it("opens one store per isolate for the same settings, without any I/O", () => {
-    const settings = { STORAGE_TYPE: "redis", UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1", UPSTASH_REDIS_REST_TOKEN: "t" };
+    const settings = {
+      STORAGE_TYPE: "redis",
+      UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+    };
     const first = openStore(parseConfig(settings));
     expect(first.backend).toBe("upstash");
     expect(openStore(parseConfig({ ...settings }))).toBe(first);
@@ -133,8 +137,16 @@ describe("upstash backend misconfigured", () => {
   });
 
   it("reports the missing setting on GET / and on every data route", async () => {
-    const http = appFetch({ STORAGE_BACKEND: "upstash", UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "", KV_ALLOW_ANONYMOUS: "true" });
-    expect(await (await http("/")).json()).toMatchObject({ status: "misconfigured", setting: "UPSTASH_REDIS_REST_URL" });
+    const http = appFetch({
+      STORAGE_BACKEND: "upstash",
+      UPSTASH_REDIS_REST_URL: "",
+      UPSTASH_REDIS_REST_TOKEN: "",
+      KV_ALLOW_ANONYMOUS: "true",
+    });
+    expect(await (await http("/")).json()).toMatchObject({
+      status: "misconfigured",
+      setting: "UPSTASH_REDIS_REST_URL",
+    });
     const res = await http("/get/k");
     expect(res.status).toBe(503);
     expect(await problemOf(res)).toMatchObject({ code: "misconfigured", setting: "UPSTASH_REDIS_REST_URL" });

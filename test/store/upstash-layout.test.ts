@@ -37,7 +37,12 @@ describe.skipIf(bridge === null)("upstash backend: Redis data layout", () => {
   });
 
   it("keeps version and metadata in a meta hash that expires with the value", async () => {
-    const put = await store.put("k", { json: "1", expiry: { kind: "at", at: Date.now() + 30_000 }, metadata: '{"m":1}', condition: always });
+    const put = await store.put("k", {
+      json: "1",
+      expiry: { kind: "at", at: Date.now() + 30_000 },
+      metadata: '{"m":1}',
+      condition: always,
+    });
     if (put.status === "conflict") throw new Error("unexpected conflict");
     const metaKey = `${prefix}${RESERVED_KEY_PREFIX}meta:k`;
     expect(await raw().hget(metaKey, "version")).toBe(String(put.version));
@@ -66,7 +71,10 @@ describe.skipIf(bridge === null)("upstash backend: Redis data layout", () => {
 
   it("updates data written directly: counters, conditional writes at version 0, deletes", async () => {
     await raw().set(`${prefix}count`, "41", { ex: 100 });
-    expect(await store.incr("count", { by: 1, expiryOnCreate: { kind: "none" } })).toMatchObject({ status: "ok", value: "42" });
+    expect(await store.incr("count", { by: 1, expiryOnCreate: { kind: "none" } })).toMatchObject({
+      status: "ok",
+      value: "42",
+    });
     expect(await raw().ttl(`${prefix}count`)).toBeGreaterThan(90);
     await raw().set(`${prefix}word`, "hello");
     expect(await store.incr("word", { by: 1, expiryOnCreate: { kind: "none" } })).toEqual({ status: "not_integer" });
@@ -133,7 +141,10 @@ describe.skipIf(bridge === null)("upstash backend: one round trip per call", () 
       ["delete", () => store.delete("k", always)],
       [
         "batch of 50",
-        () => store.batch(Array.from({ length: 50 }, (_, i) => ({ op: "put" as const, key: `b${i}`, input: plain(String(i)) }))),
+        () =>
+          store.batch(
+            Array.from({ length: 50 }, (_, i) => ({ op: "put" as const, key: `b${i}`, input: plain(String(i)) })),
+          ),
       ],
     ];
     for (const [name, call] of calls) expect(await requestsMadeBy(call), name).toBe(1);

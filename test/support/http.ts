@@ -36,7 +36,9 @@ export function jsonInit(method: string, body: unknown): RequestInit {
 }
 
 /** Reads a problem body, checking its media type and required members. */
-export async function problemOf(response: Response): Promise<{ status: number; title: string; detail: string; code: string }> {
+export async function problemOf(
+  response: Response,
+): Promise<{ status: number; title: string; detail: string; code: string }> {
   if (!response.headers.get("content-type")?.startsWith("application/problem+json")) {
     throw new Error(`not a problem body: ${response.headers.get("content-type")} ${await response.text()}`);
   }

@@ -23,7 +23,11 @@ export function uniquePrefix(label: string): string {
 }
 
 /** Bindings that select the Upstash backend at `bridge` under `prefix`. */
-export function upstashSettings(bridge: BridgeEndpoint, prefix: string, timeoutMs = 2000): Partial<Record<keyof Env, string>> {
+export function upstashSettings(
+  bridge: BridgeEndpoint,
+  prefix: string,
+  timeoutMs = 2000,
+): Partial<Record<keyof Env, string>> {
   return {
     STORAGE_BACKEND: "upstash",
     UPSTASH_REDIS_REST_URL: bridge.url,

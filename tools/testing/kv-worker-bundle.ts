@@ -34,7 +34,8 @@ async function bundle(): Promise<KvWorkerBundle> {
   const contents = output.outputFiles[0]?.text;
   if (contents === undefined) throw new Error("esbuild produced no output for src/index.ts");
   const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.vars)) vars[name] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [name, value] of Object.entries(config.vars))
+    vars[name] = typeof value === "string" ? value : JSON.stringify(value);
   return {
     name: config.name ?? "edge-kv",
     contents,

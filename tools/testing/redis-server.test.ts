@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisConnection } from "../upstash-bridge/redis/connection";
 import { parseRedisUrl } from "../upstash-bridge/redis/url";
-import { findRedisServer, REDIS_SERVER_INSTALL_HINT, startRedisServer, type RedisServer } from "./redis-server";
+import { findRedisServer, REDIS_SERVER_INSTALL_HINT, type RedisServer, startRedisServer } from "./redis-server";
 
 const skip = findRedisServer() === null && process.env.CI !== "true";
 if (skip) console.warn(`redis-server helper tests skipped: ${REDIS_SERVER_INSTALL_HINT}`);

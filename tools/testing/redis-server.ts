@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -130,7 +130,10 @@ class RedisChild implements RedisServer {
       };
       const exitedEarly = (code: number | null, signal: string | null) =>
         fail(new Error(`redis-server exited early (code ${code}, signal ${signal})`));
-      const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
       readLines(child, (line) => {
         this.keep(line);
         if (line.includes(READY_LINE)) {

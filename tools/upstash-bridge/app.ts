@@ -1,7 +1,7 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { runPipeline, runSingle, runTransaction, type Answer } from "./execute";
+import { type Answer, runPipeline, runSingle, runTransaction } from "./execute";
 import { isAuthorized } from "./protocol/auth";
 import { BadRequestError, toCommand, toCommands } from "./protocol/command";
 import { JsonSyntaxError, parseJsonBody } from "./protocol/json-body";

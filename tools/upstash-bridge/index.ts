@@ -1,1 +1,1 @@
-export { startBridge, type BridgeOptions, type RunningBridge } from "./server";
+export { type BridgeOptions, type RunningBridge, startBridge } from "./server";

@@ -1,5 +1,5 @@
-import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { createBridgeApp } from "./app";
 import { ConnectionPool } from "./redis/pool";
 import { describeEndpoint, parseRedisUrl } from "./redis/url";

@@ -14,7 +14,6 @@ export interface LoadedScript {
   exec(keys: string[], args: string[]): Promise<unknown>;
 }
 
-
 /**
  * The store's only way to Upstash: the unmodified `@upstash/redis` client with
  * raw replies (no automatic deserialization), one HTTP request per call (no

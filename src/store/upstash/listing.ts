@@ -6,8 +6,7 @@ import { arrayReply, deadlineReply, integerReply, stringReply, unexpected } from
 /** ARGV of the listing script for one page. */
 export function listArgs({ prefix, after, limit }: ListInput, layout: KeyLayout): string[] {
   // Byte order is decided here, not in Lua (whose comparison follows the locale).
-  const start =
-    after !== null && compareUtf8(after, prefix) >= 0 ? `(${after}` : prefix === "" ? "-" : `[${prefix}`;
+  const start = after !== null && compareUtf8(after, prefix) >= 0 ? `(${after}` : prefix === "" ? "-" : `[${prefix}`;
   return [layout.prefix, layout.metaNamespace, start, prefix, String(limit)];
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, type Config } from "../../config";
+import { type Config, ConfigError } from "../../config";
 import { UpstashGateway } from "./gateway";
 import { UpstashStore } from "./store";
 

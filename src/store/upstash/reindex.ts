@@ -1,5 +1,5 @@
-import type { KeyLayout } from "./layout";
 import type { LoadedScript, UpstashGateway } from "./gateway";
+import type { KeyLayout } from "./layout";
 import { arrayReply, integerReply, stringReply } from "./reply";
 
 const SCAN_COUNT = "1000";
@@ -14,7 +14,11 @@ function globFor(prefix: string): string {
  * reserved part to the ordered index (keys written by the older services or
  * by redis-cli). One SCAN and at most one script call per page.
  */
-export async function reindexNamespace(gateway: UpstashGateway, script: LoadedScript, layout: KeyLayout): Promise<number> {
+export async function reindexNamespace(
+  gateway: UpstashGateway,
+  script: LoadedScript,
+  layout: KeyLayout,
+): Promise<number> {
   let cursor = "0";
   let added = 0;
   do {

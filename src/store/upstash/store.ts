@@ -32,8 +32,8 @@ import {
   opReplies,
   type ScriptOp,
 } from "./ops";
-import { integerReply, stringReply } from "./reply";
 import { reindexNamespace } from "./reindex";
+import { integerReply, stringReply } from "./reply";
 
 /**
  * The Upstash Redis backend. Every call is one HTTP round trip: GET or EXISTS

@@ -40,7 +40,9 @@ export function formatReport(report: SuiteReport, url: string, elapsedMs: number
   const verdict =
     report.outcome === "passed"
       ? palette.pass(report.message)
-      : palette.fail(report.outcome === "unreachable" ? `${report.message} (the KV worker could not be reached)` : report.message);
+      : palette.fail(
+          report.outcome === "unreachable" ? `${report.message} (the KV worker could not be reached)` : report.message,
+        );
   lines.push("", `${verdict} in ${seconds} s`);
   return lines.join("\n");
 }

@@ -39,7 +39,12 @@ export function createClientApp() {
   app.get("/test_get/:key{.+}", async (c) => {
     const key = keyAfter(c.req.url, "/test_get/");
     if (key === null) {
-      return problemAnswer(400, "key_bad_encoding", "Bad Request", "The key in the path is not valid percent-encoded UTF-8");
+      return problemAnswer(
+        400,
+        "key_bad_encoding",
+        "Bad Request",
+        "The key in the path is not valid percent-encoded UTF-8",
+      );
     }
     const target = targetFor(c.env);
     const report = await runWorkflow(readKey(key), standardContext(target.transport));
@@ -53,7 +58,12 @@ export function createClientApp() {
   });
 
   app.notFound((c) =>
-    problemAnswer(404, "route_not_found", "Not Found", `No route for ${c.req.method} ${c.req.path}; try ${ENDPOINTS.join(", ")}`),
+    problemAnswer(
+      404,
+      "route_not_found",
+      "Not Found",
+      `No route for ${c.req.method} ${c.req.path}; try ${ENDPOINTS.join(", ")}`,
+    ),
   );
   app.onError((error) => {
     if (error instanceof TargetConfigError) {

@@ -14,7 +14,8 @@ export const badInput: Workflow<Record<string, never>> = {
     await session.call("set with ttl -1", set(JSON.stringify({ key, value: 1, ttl: -1 })), 400, isProblem);
     await session.exists("exists after refused set", key, false);
     return {
-      details: "A body without key, malformed JSON and a negative ttl each got 400 with a problem body; nothing was stored",
+      details:
+        "A body without key, malformed JSON and a negative ttl each got 400 with a problem body; nothing was stored",
       fields: {},
     };
   },

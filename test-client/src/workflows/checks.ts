@@ -1,4 +1,4 @@
-import { isObject, jsonEqual, preview, type JsonValue } from "./json";
+import { isObject, type JsonValue, jsonEqual, preview } from "./json";
 import { isJsonMediaType, type KvReply } from "./transport";
 
 /** An answer arrived with the expected status but the wrong content. */

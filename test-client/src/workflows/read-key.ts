@@ -1,4 +1,4 @@
-import { CheckError, isKeyNotFound, isProblem, jsonBody, valueOf, type Check } from "./checks";
+import { type Check, CheckError, isKeyNotFound, isProblem, jsonBody, valueOf } from "./checks";
 import type { JsonValue } from "./json";
 import type { Workflow } from "./workflow";
 

@@ -1,8 +1,8 @@
-import { CheckError, hasExists, hasMessage, type Check } from "./checks";
+import { type Check, CheckError, hasExists, hasMessage } from "./checks";
 import type { JsonValue } from "./json";
 import type { WorkflowContext } from "./runtime";
-import { describeExpected, statusMatches, StepFailure, type Step } from "./step";
-import { KvUnreachableError, type KvReply, type KvRequest } from "./transport";
+import { describeExpected, type Step, StepFailure, statusMatches } from "./step";
+import { type KvReply, type KvRequest, KvUnreachableError } from "./transport";
 
 /** Prefix of every key the test client writes; user data never lives under it. */
 export const TEST_KEY_PREFIX = "edge-kv-test/";

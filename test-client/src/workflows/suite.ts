@@ -7,7 +7,7 @@ import type { WorkflowContext } from "./runtime";
 import type { Step } from "./step";
 import { ttl } from "./ttl";
 import { unknownKey } from "./unknown-key";
-import { runWorkflow, type Outcome, type Workflow, type WorkflowReport } from "./workflow";
+import { type Outcome, runWorkflow, type Workflow, type WorkflowReport } from "./workflow";
 
 /** Every workflow of `/test_all` and the smoke CLI, in report order. */
 export const SUITE: readonly Workflow[] = [health, deletion, overwrite, ttl, nullValue, badInput, unknownKey];

@@ -1,7 +1,7 @@
 import type { JsonValue } from "./json";
 import type { WorkflowContext } from "./runtime";
 import { Session } from "./session";
-import { StepFailure, type Step } from "./step";
+import { type Step, StepFailure } from "./step";
 
 /** Extra answer fields of a workflow (`final_value`, `value`, ...). */
 export type Fields = Record<string, JsonValue>;

@@ -8,7 +8,16 @@ const report: SuiteReport = {
   details: "",
   workflows: [{ workflow: "deletion", outcome: "failed", message: "Deletion test failed", details: "" }],
   steps: [
-    { workflow: "deletion", step: "set", method: "POST", path: "/set", expected_status: 200, actual_status: 200, pass: true, duration_ms: 3 },
+    {
+      workflow: "deletion",
+      step: "set",
+      method: "POST",
+      path: "/set",
+      expected_status: 200,
+      actual_status: 200,
+      pass: true,
+      duration_ms: 3,
+    },
     {
       workflow: "deletion",
       step: "exists after delete",
@@ -35,7 +44,9 @@ describe("the smoke CLI's report", () => {
   it("is plain text otherwise, with the reason under the failing step", () => {
     const text = formatReport(report, "http://kv", 1234, paletteFor(false));
     expect(text).not.toContain("\u001b[");
-    expect(text).toContain("  FAIL  deletion: exists after delete  (GET /exists/k → 200, expected 200, 1.5 ms)\n        expected exists false, got true [X-Request-Id req-1]");
+    expect(text).toContain(
+      "  FAIL  deletion: exists after delete  (GET /exists/k → 200, expected 200, 1.5 ms)\n        expected exists false, got true [X-Request-Id req-1]",
+    );
     expect(text).toContain("1 of 1 workflows failed: deletion in 1.2 s");
   });
 });

@@ -1,7 +1,7 @@
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvWorkerOptions } from "../support/kv-worker";
-import { deadUrl, startLiar, type Liar } from "../support/liar";
+import { deadUrl, type Liar, startLiar } from "../support/liar";
 import { LIAR_TOKEN } from "../support/liar-modes";
 import { run } from "../support/processes";
 import { buildSmokeCli, type SmokeBundle } from "../support/smoke-build";
@@ -70,7 +70,9 @@ describe.concurrent("npm run smoke", () => {
     expect(result.stdout).toContain("FAIL  deletion: exists after delete");
     expect(result.stdout).toContain("expected exists false, got true");
     expect(result.stdout).toContain("FAIL  overwrite: get after overwrite");
-    expect(result.stdout).toContain("6 of 7 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key");
+    expect(result.stdout).toContain(
+      "6 of 7 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key",
+    );
   });
 
   it("exits 1 when a single check fails (TTL ignored)", async () => {

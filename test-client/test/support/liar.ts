@@ -17,7 +17,11 @@ const ok = (body: unknown): Answer => ({ status: 200, body });
 
 function problem(mode: LiarMode, status: number, code: string, detail: string): Answer {
   if (mode === "plain-errors") return { status, body: detail, contentType: "text/plain" };
-  return { status, body: { type: "about:blank", title: "Error", status, detail, code }, contentType: "application/problem+json" };
+  return {
+    status,
+    body: { type: "about:blank", title: "Error", status, detail, code },
+    contentType: "application/problem+json",
+  };
 }
 
 /** The fake KV worker's logic for one mode. */
@@ -50,7 +54,9 @@ class FakeKv {
     if (method === "GET" && route === "get") {
       if (mode === "always-ok") return ok({ value: "a lie" });
       const entry = this.read(key);
-      return entry === undefined ? problem(mode, 404, "key_not_found", `Key '${key}' not found`) : ok({ value: JSON.parse(entry.json) });
+      return entry === undefined
+        ? problem(mode, 404, "key_not_found", `Key '${key}' not found`)
+        : ok({ value: JSON.parse(entry.json) });
     }
     if (method === "GET" && route === "exists") {
       return ok({ key, exists: mode === "always-ok" || this.read(key) !== undefined });
@@ -73,13 +79,21 @@ class FakeKv {
       if (mode === "lenient" || mode === "always-ok") return ok({ message: "Key 'undefined' stored successfully" });
       return problem(mode, 400, "malformed_json", "The request body is not valid JSON");
     }
-    const valid = typeof body.key === "string" && "value" in body && (body.ttl === undefined || (Number.isInteger(body.ttl) && Number(body.ttl) > 0));
-    if (!valid && mode !== "lenient" && mode !== "always-ok") return problem(mode, 400, "invalid_body", "Bad /set body");
+    const valid =
+      typeof body.key === "string" &&
+      "value" in body &&
+      (body.ttl === undefined || (Number.isInteger(body.ttl) && Number(body.ttl) > 0));
+    if (!valid && mode !== "lenient" && mode !== "always-ok")
+      return problem(mode, 400, "invalid_body", "Bad /set body");
     const key = String(body.key);
-    const keep = mode === "forgetful" || mode === "always-ok" || (mode === "stale-overwrite" && this.read(key) !== undefined);
+    const keep =
+      mode === "forgetful" || mode === "always-ok" || (mode === "stale-overwrite" && this.read(key) !== undefined);
     if (!keep) {
       const ttl = typeof body.ttl === "number" && mode !== "ignores-ttl" ? body.ttl : null;
-      this.entries.set(key, { json: JSON.stringify(body.value ?? null), expiresAt: ttl === null ? null : Date.now() + ttl * 1000 });
+      this.entries.set(key, {
+        json: JSON.stringify(body.value ?? null),
+        expiresAt: ttl === null ? null : Date.now() + ttl * 1000,
+      });
     }
     return ok({ message: `Key '${key}' stored successfully` });
   }

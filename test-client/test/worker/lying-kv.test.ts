@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import type { LiarMode } from "../support/liar-modes";
-import { callClientWith, type Answer } from "./client";
+import { type Answer, callClientWith } from "./client";
 
 const ENDPOINTS = ["/test_deletion", "/test_overwrite", "/test_get/some-key", "/test_all"];
 const liar = (mode: LiarMode) => ({ KV_URL: `${inject("liarBaseUrl")}/${mode}` });
@@ -69,7 +69,12 @@ describe("the test client against a KV server that lies", () => {
     const answer = await callClientWith("/test_overwrite", liar("stale-overwrite"));
     expectLoudFailure(answer);
     expect(answer.body.failed_step).toMatchObject({ step: "get after overwrite" });
-    expect(answer.body.steps.at(-1)).toMatchObject({ step: "cleanup", method: "DELETE", actual_status: 200, pass: true });
+    expect(answer.body.steps.at(-1)).toMatchObject({
+      step: "cleanup",
+      method: "DELETE",
+      actual_status: 200,
+      pass: true,
+    });
   });
 
   it("/test_get fails when a key no one wrote reads as present", async () => {

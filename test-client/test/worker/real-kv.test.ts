@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callClient, keysIn, kvBinding, kvHas, type Answer } from "./client";
+import { type Answer, callClient, keysIn, kvBinding, kvHas } from "./client";
 
 function expectAllStepsPassed(answer: Answer): void {
   expect(answer.body.steps.length).toBeGreaterThan(0);
@@ -47,7 +47,10 @@ describe("the test client against the real KV worker (service binding)", () => {
   it("/test_overwrite passes and reports the new value as final_value", async () => {
     const answer = await callClient("/test_overwrite");
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ message: "Overwrite test passed", final_value: { replaced: true, list: [1, 2, 3] } });
+    expect(answer.body).toMatchObject({
+      message: "Overwrite test passed",
+      final_value: { replaced: true, list: [1, 2, 3] },
+    });
     expect(answer.body.steps.map((s) => s.step)).toEqual([
       "set",
       "exists after set",
@@ -105,7 +108,12 @@ describe("the test client against the real KV worker (service binding)", () => {
       await storeInKv(key, { a: [1, null] });
       const answer = await callClient(`/test_get/${encodeURIComponent(key)}`);
       expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ value: { a: [1, null] }, key, result: "found", message: `Key '${key}' found` });
+      expect(answer.body).toMatchObject({
+        value: { a: [1, null] },
+        key,
+        result: "found",
+        message: `Key '${key}' found`,
+      });
       expectAllStepsPassed(answer);
       expect(answer.body.steps.some((s) => s.method !== "GET")).toBe(false);
       expect(await kvHas(key)).toBe(true);

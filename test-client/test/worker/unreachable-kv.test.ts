@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { callClientWith, type Answer } from "./client";
+import { type Answer, callClientWith } from "./client";
 
 const ENDPOINTS = ["/test_deletion", "/test_overwrite", "/test_get/some-key", "/test_all"];
 

@@ -21,7 +21,8 @@ export function parse<T>(answer: Answer): T {
 
 /** The code of a problem body; a Mismatch unless the body is a well-formed problem of the answer's status. */
 export function problemCode(answer: Answer): string {
-  if (!answer.headers.get("content-type")?.startsWith("application/problem+json")) fail("expected a problem body", answer);
+  if (!answer.headers.get("content-type")?.startsWith("application/problem+json"))
+    fail("expected a problem body", answer);
   const body = parse<{ status?: unknown; code?: unknown; detail?: unknown }>(answer);
   if (body.status !== answer.status || typeof body.code !== "string" || typeof body.detail !== "string") {
     fail("malformed problem body", answer);
@@ -52,4 +53,3 @@ export function etagVersion(answer: Answer): number {
 export function check(error: string | null, answer: Answer): void {
   if (error !== null) fail(error, answer);
 }
-

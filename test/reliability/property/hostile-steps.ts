@@ -3,7 +3,14 @@ import type { HostileStep } from "./steps";
 
 const JSON_CT = { "Content-Type": "application/json" };
 
-function h(name: string, method: string, path: string, body: string | number[] | null, expect: number[], headers: Record<string, string> = JSON_CT): HostileStep {
+function h(
+  name: string,
+  method: string,
+  path: string,
+  body: string | number[] | null,
+  expect: number[],
+  headers: Record<string, string> = JSON_CT,
+): HostileStep {
   return { t: "hostile", name, method, path, headers, body, expect };
 }
 
@@ -23,7 +30,9 @@ const BAD_ESCAPES = ["%ZZ", "%", "%E0%A4", "%ED%A0%80", "%C0%AF", "%FF", "a%2", 
 
 const badEncoding = fc
   .tuple(fc.constantFrom(...KEY_ROUTES), fc.constantFrom(...BAD_ESCAPES))
-  .map(([[method, before, after, body], escape]) => h(`bad escape ${escape}`, method, `${before}{ep}${escape}${after}`, body, [400]));
+  .map(([[method, before, after, body], escape]) =>
+    h(`bad escape ${escape}`, method, `${before}{ep}${escape}${after}`, body, [400]),
+  );
 
 /** A key over the 512-byte limit, of ASCII or multi-byte characters. */
 const hugeKey = fc
@@ -31,18 +40,30 @@ const hugeKey = fc
   .map(([bytes, char]) => char.repeat(Math.ceil(bytes / Buffer.byteLength(char))));
 
 const hugeKeys = fc.oneof(
-  fc.tuple(fc.constantFrom(...KEY_ROUTES), hugeKey).map(([[method, before, after, body], key]) =>
-    h(`huge key in ${before}`, method, `${before}${encodeURIComponent(key)}${after}`, body, [414]),
-  ),
+  fc
+    .tuple(fc.constantFrom(...KEY_ROUTES), hugeKey)
+    .map(([[method, before, after, body], key]) =>
+      h(`huge key in ${before}`, method, `${before}${encodeURIComponent(key)}${after}`, body, [414]),
+    ),
   hugeKey.map((key) => h("huge key in /set", "POST", "/set", JSON.stringify({ key, value: 1 }), [400])),
-  hugeKey.map((key) => h("huge key in a batch", "POST", "/v1/batch", JSON.stringify({ ops: [{ op: "put", key, value: 1 }] }), [400])),
+  hugeKey.map((key) =>
+    h("huge key in a batch", "POST", "/v1/batch", JSON.stringify({ ops: [{ op: "put", key, value: 1 }] }), [400]),
+  ),
 );
 
 const RESERVED = "__edgekv__:";
 const reservedKeys = fc.constantFrom(
-  ...KEY_ROUTES.map(([method, before, after, body]) => h(`reserved key in ${before}`, method, `${before}${encodeURIComponent(`${RESERVED}x`)}${after}`, body, [400])),
+  ...KEY_ROUTES.map(([method, before, after, body]) =>
+    h(`reserved key in ${before}`, method, `${before}${encodeURIComponent(`${RESERVED}x`)}${after}`, body, [400]),
+  ),
   h("reserved key in /set", "POST", "/set", JSON.stringify({ key: `${RESERVED}x`, value: 1 }), [400]),
-  h("reserved key in a batch", "POST", "/v1/batch", JSON.stringify({ ops: [{ op: "get", key: `${RESERVED}v` }] }), [400]),
+  h(
+    "reserved key in a batch",
+    "POST",
+    "/v1/batch",
+    JSON.stringify({ ops: [{ op: "get", key: `${RESERVED}v` }] }),
+    [400],
+  ),
   h("empty key in /set", "POST", "/set", '{"key":"","value":1}', [400]),
   h("empty key in a batch", "POST", "/v1/batch", '{"ops":[{"op":"put","key":"","value":1}]}', [400]),
 );
@@ -79,9 +100,23 @@ const badSetBodies = fc.oneof(
   fc.string({ maxLength: 60, unit: "binary" }).map((body) => h("random /set body", "POST", "/set", body, [400])),
   fc.uint8Array({ maxLength: 40 }).map((bytes) => h("random /set bytes", "POST", "/set", [...bytes], [400])),
   fc
-    .constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "json")
+    .constantFrom(
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/xml",
+      "json",
+    )
     .map((type) => h(`/set as ${type}`, "POST", "/set", '{"key":"{p}a","value":1}', [415], { "Content-Type": type })),
-  fc.constant(h("invalid UTF-8 in a /set string", "POST", "/set", [...Buffer.from('{"key":"{p}a","value":"'), 0xc3, 0x28, ...Buffer.from('"}')], [400])),
+  fc.constant(
+    h(
+      "invalid UTF-8 in a /set string",
+      "POST",
+      "/set",
+      [...Buffer.from('{"key":"{p}a","value":"'), 0xc3, 0x28, ...Buffer.from('"}')],
+      [400],
+    ),
+  ),
 );
 
 const putPath = "/v1/kv/{ep}a";
@@ -98,13 +133,20 @@ const badPuts = fc.constantFrom(
   h("PUT If-Match not a version", "PUT", putPath, "1", [400], { ...JSON_CT, "If-Match": '"abc"' }),
   h("PUT If-Match unquoted", "PUT", putPath, "1", [400], { ...JSON_CT, "If-Match": "1" }),
   h("PUT If-Match list", "PUT", putPath, "1", [400], { ...JSON_CT, "If-Match": '"1", "2"' }),
-  h("PUT If-Match and If-None-Match", "PUT", putPath, "1", [400], { ...JSON_CT, "If-Match": '"1"', "If-None-Match": "*" }),
+  h("PUT If-Match and If-None-Match", "PUT", putPath, "1", [400], {
+    ...JSON_CT,
+    "If-Match": '"1"',
+    "If-None-Match": "*",
+  }),
   h("PUT If-None-Match a version", "PUT", putPath, "1", [400], { ...JSON_CT, "If-None-Match": '"1"' }),
   h("PUT metadata array", "PUT", putPath, "1", [400], { ...JSON_CT, "KV-Metadata": "[]" }),
   h("PUT metadata not JSON", "PUT", putPath, "1", [400], { ...JSON_CT, "KV-Metadata": "nope" }),
   h("PUT metadata string", "PUT", putPath, "1", [400], { ...JSON_CT, "KV-Metadata": '"s"' }),
   h("PUT metadata null", "PUT", putPath, "1", [400], { ...JSON_CT, "KV-Metadata": "null" }),
-  h("PUT metadata too large", "PUT", putPath, "1", [413], { ...JSON_CT, "KV-Metadata": JSON.stringify({ m: "x".repeat(1100) }) }),
+  h("PUT metadata too large", "PUT", putPath, "1", [413], {
+    ...JSON_CT,
+    "KV-Metadata": JSON.stringify({ m: "x".repeat(1100) }),
+  }),
   h("PUT metadata bad UTF-8", "PUT", putPath, "1", [400], { ...JSON_CT, "KV-Metadata": '{"m":"\u00c3\u0028"}' }),
   h("PUT malformed JSON", "PUT", putPath, "{", [400]),
   h("PUT empty body", "PUT", putPath, "", [400]),
@@ -136,7 +178,13 @@ const badBatches = fc.oneof(
   fc.constantFrom(
     h("batch without ops", "POST", "/v1/batch", "{}", [400]),
     h("batch of no ops", "POST", "/v1/batch", '{"ops":[]}', [400]),
-    h("batch put metadata an array", "POST", "/v1/batch", '{"ops":[{"op":"put","key":"{p}a","value":1,"metadata":[]}]}', [400]),
+    h(
+      "batch put metadata an array",
+      "POST",
+      "/v1/batch",
+      '{"ops":[{"op":"put","key":"{p}a","value":1,"metadata":[]}]}',
+      [400],
+    ),
     h("batch ops an object", "POST", "/v1/batch", '{"ops":{}}', [400]),
     h("batch body an array", "POST", "/v1/batch", "[]", [400]),
     h("batch body null", "POST", "/v1/batch", "null", [400]),
@@ -144,7 +192,9 @@ const badBatches = fc.oneof(
     h("batch put without value", "POST", "/v1/batch", '{"ops":[{"op":"put","key":"{p}a"}]}', [400]),
     h("batch get without key", "POST", "/v1/batch", '{"ops":[{"op":"get"}]}', [400]),
     h("batch incr by a string", "POST", "/v1/batch", '{"ops":[{"op":"incr","key":"{p}a","by":"1"}]}', [400]),
-    h("batch as text/plain", "POST", "/v1/batch", '{"ops":[{"op":"get","key":"{p}a"}]}', [415], { "Content-Type": "text/plain" }),
+    h("batch as text/plain", "POST", "/v1/batch", '{"ops":[{"op":"get","key":"{p}a"}]}', [415], {
+      "Content-Type": "text/plain",
+    }),
     h(
       "batch with one bad op among good ones (nothing runs)",
       "POST",
@@ -153,9 +203,17 @@ const badBatches = fc.oneof(
       [400],
     ),
   ),
-  fc.integer({ min: 101, max: 150 }).map((n) =>
-    h(`batch of ${n} ops`, "POST", "/v1/batch", JSON.stringify({ ops: Array.from({ length: n }, () => ({ op: "put", key: "{p}a", value: 1 })) }), [413]),
-  ),
+  fc
+    .integer({ min: 101, max: 150 })
+    .map((n) =>
+      h(
+        `batch of ${n} ops`,
+        "POST",
+        "/v1/batch",
+        JSON.stringify({ ops: Array.from({ length: n }, () => ({ op: "put", key: "{p}a", value: 1 })) }),
+        [413],
+      ),
+    ),
 );
 
 const badListings = fc.constantFrom(
@@ -163,7 +221,13 @@ const badListings = fc.constantFrom(
   h("list limit=1001", "GET", "/v1/kv?prefix={ep}&limit=1001", null, [400]),
   h("list limit=abc", "GET", "/v1/kv?prefix={ep}&limit=abc", null, [400]),
   h("list bad cursor", "GET", "/v1/kv?prefix={ep}&cursor=garbage", null, [400]),
-  h("list cursor of another prefix", "GET", `/v1/kv?prefix={ep}&cursor=${Buffer.from('{"p":"zz","a":"zz"}').toString("base64url")}`, null, [400]),
+  h(
+    "list cursor of another prefix",
+    "GET",
+    `/v1/kv?prefix={ep}&cursor=${Buffer.from('{"p":"zz","a":"zz"}').toString("base64url")}`,
+    null,
+    [400],
+  ),
 );
 
 const noRoutes = fc.oneof(
@@ -195,12 +259,19 @@ const badAuth = fc
       ["another scheme", "Basic dXNlcjpwYXNz"],
       ["an empty bearer", "Bearer "],
     ),
-    fc.constantFrom<[string, string, string | null]>(["POST", "/set", '{"key":"{p}a","value":"intruder"}'], ["DELETE", "/v1/kv/{ep}a", null], ["GET", "/get/{ep}a", null]),
+    fc.constantFrom<[string, string, string | null]>(
+      ["POST", "/set", '{"key":"{p}a","value":"intruder"}'],
+      ["DELETE", "/v1/kv/{ep}a", null],
+      ["GET", "/get/{ep}a", null],
+    ),
   )
   .map(([[label, authorization], [method, path, body]]): HostileStep => {
     const headers: Record<string, string> = { ...JSON_CT };
     if (authorization !== null) headers.Authorization = authorization;
-    return { ...h(`${method} ${path} with ${label}`, method, path, body, [401], headers), anonymous: authorization === null };
+    return {
+      ...h(`${method} ${path} with ${label}`, method, path, body, [401], headers),
+      anonymous: authorization === null,
+    };
   });
 
 /** Requests the API must refuse with a 4xx problem, changing nothing. */

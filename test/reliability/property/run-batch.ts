@@ -2,12 +2,25 @@ import type { Answer, Sent } from "../support/client";
 import { check, expectStatus, fail, parse } from "./checks";
 import { FAR_TTL, type RunContext } from "./context";
 import { incrText } from "./model";
-import { KEY_SUFFIXES, type BatchStepOp } from "./steps";
+import { type BatchStepOp, KEY_SUFFIXES } from "./steps";
 
-type BatchItem = { op: string; key: string; status: number; value?: unknown; version?: number; expires_at?: number | null; metadata?: unknown; code?: string };
+type BatchItem = {
+  op: string;
+  key: string;
+  status: number;
+  value?: unknown;
+  version?: number;
+  expires_at?: number | null;
+  metadata?: unknown;
+  code?: string;
+};
 
 /** Sends a generated batch and checks each result against the model, applying the operations in order. */
-export async function runBatch(ctx: RunContext, ops: BatchStepOp[], send: (path: string, sent: Sent) => Promise<Answer>): Promise<Answer> {
+export async function runBatch(
+  ctx: RunContext,
+  ops: BatchStepOp[],
+  send: (path: string, sent: Sent) => Promise<Answer>,
+): Promise<Answer> {
   const { model } = ctx;
   const wire = ops.map((op) => {
     const key = ctx.prefix + KEY_SUFFIXES[op.k]!;
@@ -24,7 +37,11 @@ export async function runBatch(ctx: RunContext, ops: BatchStepOp[], send: (path:
       }
     }
   });
-  const answer = await send("/v1/batch", { method: "POST", headers: { "Content-Type": "application/json" }, body: `{"ops":[${wire.join(",")}]}` });
+  const answer = await send("/v1/batch", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: `{"ops":[${wire.join(",")}]}`,
+  });
   if (answer.status === 503) return answer;
   expectStatus(answer, 200, "batch");
   const { results } = parse<{ results: BatchItem[] }>(answer);
@@ -41,10 +58,12 @@ export async function runBatch(ctx: RunContext, ops: BatchStepOp[], send: (path:
           if (r.status !== 404 || r.code !== "key_not_found") fail(`${where}: expected 404`, answer);
           return;
         }
-        if (r.status !== 200 || JSON.stringify(r.value) !== JSON.stringify(JSON.parse(entry.json))) fail(`${where}: expected ${entry.json}`, answer);
+        if (r.status !== 200 || JSON.stringify(r.value) !== JSON.stringify(JSON.parse(entry.json)))
+          fail(`${where}: expected ${entry.json}`, answer);
         check(model.seenVersion(key, r.version!), answer);
         if ((r.expires_at !== null) !== entry.expires) fail(`${where}: expiry`, answer);
-        if ((r.metadata === undefined || r.metadata === null ? null : JSON.stringify(r.metadata)) !== entry.meta) fail(`${where}: metadata`, answer);
+        if ((r.metadata === undefined || r.metadata === null ? null : JSON.stringify(r.metadata)) !== entry.meta)
+          fail(`${where}: metadata`, answer);
         return;
       case "delete":
         if (r.status !== (entry === undefined ? 404 : 204)) fail(`${where}: status`, answer);
@@ -54,7 +73,12 @@ export async function runBatch(ctx: RunContext, ops: BatchStepOp[], send: (path:
         if (r.status !== (entry === undefined ? 201 : 200)) fail(`${where}: status`, answer);
         check(model.newVersion(r.version), answer);
         if ((r.expires_at !== null) !== op.ttl) fail(`${where}: expiry`, answer);
-        model.set(key, { json: op.value.canon, version: r.version!, expires: op.ttl, meta: op.meta === null ? null : JSON.stringify(JSON.parse(op.meta)) });
+        model.set(key, {
+          json: op.value.canon,
+          version: r.version!,
+          expires: op.ttl,
+          meta: op.meta === null ? null : JSON.stringify(JSON.parse(op.meta)),
+        });
         return;
       case "incr": {
         const next = incrText(entry?.json, op.by);
@@ -62,13 +86,18 @@ export async function runBatch(ctx: RunContext, ops: BatchStepOp[], send: (path:
           if (r.status !== 409 || r.code !== "not_an_integer") fail(`${where}: expected 409`, answer);
           return;
         }
-        if (r.status !== 200 || JSON.stringify(r.value) !== JSON.stringify(JSON.parse(next))) fail(`${where}: expected ${next}`, answer);
+        if (r.status !== 200 || JSON.stringify(r.value) !== JSON.stringify(JSON.parse(next)))
+          fail(`${where}: expected ${next}`, answer);
         check(model.newVersion(r.version), answer);
-        model.set(key, { json: next, version: r.version!, expires: entry?.expires ?? false, meta: entry?.meta ?? null });
+        model.set(key, {
+          json: next,
+          version: r.version!,
+          expires: entry?.expires ?? false,
+          meta: entry?.meta ?? null,
+        });
         return;
       }
     }
   });
   return answer;
 }
-

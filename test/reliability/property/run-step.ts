@@ -1,4 +1,4 @@
-import { call, type Answer, type Sent } from "../support/client";
+import { type Answer, call, type Sent } from "../support/client";
 import { expectProblem, fail, problemCode } from "./checks";
 import type { RunContext } from "./context";
 import { runValid } from "./run-valid";
@@ -7,11 +7,18 @@ import type { HostileStep, Step } from "./steps";
 export { Mismatch } from "./checks";
 export type { RunContext } from "./context";
 
-async function runHostile(ctx: RunContext, s: HostileStep, send: (path: string, sent: Sent) => Promise<Answer>): Promise<Answer> {
+async function runHostile(
+  ctx: RunContext,
+  s: HostileStep,
+  send: (path: string, sent: Sent) => Promise<Answer>,
+): Promise<Answer> {
   const fill = (text: string) => text.replaceAll("{ep}", encodeURIComponent(ctx.prefix)).replaceAll("{p}", ctx.prefix);
   const headers = { ...s.headers, ...(s.anonymous ? { Authorization: "" } : {}) };
   const body = s.body === null ? undefined : typeof s.body === "string" ? fill(s.body) : Uint8Array.from(s.body);
-  const answer = await send(fill(s.path), body === undefined ? { method: s.method, headers } : { method: s.method, headers, body });
+  const answer = await send(
+    fill(s.path),
+    body === undefined ? { method: s.method, headers } : { method: s.method, headers, body },
+  );
   if (!s.expect.includes(answer.status)) fail(`${s.name}: expected ${s.expect.join(" or ")}`, answer);
   if (s.method !== "HEAD") problemCode(answer);
   return answer;

@@ -9,13 +9,18 @@ import { KEY_SUFFIXES, type ValidStep } from "./steps";
 /** Compares the entry headers of a v1 read (ETag, expiry, metadata) with the model. */
 function checkEntryHeaders(ctx: RunContext, key: string, entry: ModelEntry, answer: Answer): void {
   check(ctx.model.seenVersion(key, etagVersion(answer)), answer);
-  if ((answer.headers.get("kv-expires-at") !== null) !== entry.expires) fail(`KV-Expires-At presence should be ${entry.expires}`, answer);
+  if ((answer.headers.get("kv-expires-at") !== null) !== entry.expires)
+    fail(`KV-Expires-At presence should be ${entry.expires}`, answer);
   const meta = answer.headers.get("kv-metadata");
   const actual = meta === null ? null : JSON.stringify(JSON.parse(meta));
   if (actual !== entry.meta) fail(`KV-Metadata should be ${entry.meta}`, answer);
 }
 
-function condition(ctx: RunContext, key: string, cond: "none" | "match" | "stale" | "create"): { headers: Record<string, string>; holds: boolean } {
+function condition(
+  ctx: RunContext,
+  key: string,
+  cond: "none" | "match" | "stale" | "create",
+): { headers: Record<string, string>; holds: boolean } {
   const entry = ctx.model.get(key);
   if (cond === "create") return { headers: { "If-None-Match": "*" }, holds: entry === undefined };
   if (cond === "none") return { headers: {}, holds: true };
@@ -24,7 +29,11 @@ function condition(ctx: RunContext, key: string, cond: "none" | "match" | "stale
 }
 
 /** Sends a valid generated request and checks its exact answer against the model, updating the model. */
-export async function runValid(ctx: RunContext, s: ValidStep, send: (path: string, sent: Sent) => Promise<Answer>): Promise<Answer> {
+export async function runValid(
+  ctx: RunContext,
+  s: ValidStep,
+  send: (path: string, sent: Sent) => Promise<Answer>,
+): Promise<Answer> {
   const { model } = ctx;
   const json = (body: string, headers: Record<string, string> = {}): Sent => ({
     method: "POST",
@@ -52,7 +61,8 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
       if (answer.status === 503) return answer;
       if (s.t === "exists") {
         expectStatus(answer, 200, "exists");
-        if (answer.text !== JSON.stringify({ key, exists: entry !== undefined })) fail(`exists should be ${entry !== undefined}`, answer);
+        if (answer.text !== JSON.stringify({ key, exists: entry !== undefined }))
+          fail(`exists should be ${entry !== undefined}`, answer);
       } else if (entry === undefined) {
         expectProblem(answer, 404, "key_not_found", s.t);
       } else if (s.t === "get") {
@@ -60,7 +70,8 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
         if (answer.text !== `{"value":${entry.json}}`) fail(`get should answer ${entry.json}`, answer);
       } else {
         expectStatus(answer, 200, "delete");
-        if (answer.text !== JSON.stringify({ message: `Key '${key}' deleted successfully` })) fail("delete message", answer);
+        if (answer.text !== JSON.stringify({ message: `Key '${key}' deleted successfully` }))
+          fail("delete message", answer);
         model.delete(key);
       }
       return answer;
@@ -69,9 +80,17 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
       const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
       const entry = model.get(key);
       const { headers, holds } = condition(ctx, key, s.cond);
-      const query = { none: "", ttl: `?ttl=${FAR_TTL}`, at: `?expires_at=${Math.floor(Date.now() / 1000) + 2 * FAR_TTL}`, keep: "?keep_ttl=1" }[s.expiry];
+      const query = {
+        none: "",
+        ttl: `?ttl=${FAR_TTL}`,
+        at: `?expires_at=${Math.floor(Date.now() / 1000) + 2 * FAR_TTL}`,
+        keep: "?keep_ttl=1",
+      }[s.expiry];
       if (s.meta !== null) headers["KV-Metadata"] = utf8Header(s.meta);
-      const answer = await send(`/v1/kv/${pathKey(key, s.enc)}${query}`, { ...json(s.value.text, headers), method: "PUT" });
+      const answer = await send(`/v1/kv/${pathKey(key, s.enc)}${query}`, {
+        ...json(s.value.text, headers),
+        method: "PUT",
+      });
       if (answer.status === 503) return answer;
       if (!holds) {
         expectProblem(answer, 412, "precondition_failed", "put");
@@ -83,15 +102,28 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
       if (etagVersion(answer) !== body.version || body.key !== key) fail("put answer", answer);
       const expires = s.expiry === "ttl" || s.expiry === "at" || (s.expiry === "keep" && entry?.expires === true);
       if ((body.expires_at !== null) !== expires) fail(`put expires_at should be ${expires ? "set" : "null"}`, answer);
-      model.set(key, { json: s.value.canon, version: body.version, expires, meta: s.meta === null ? null : JSON.stringify(JSON.parse(s.meta)) });
+      model.set(key, {
+        json: s.value.canon,
+        version: body.version,
+        expires,
+        meta: s.meta === null ? null : JSON.stringify(JSON.parse(s.meta)),
+      });
       return answer;
     }
     case "vget": {
       const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
       const entry = model.get(key);
       const current = entry?.version ?? null;
-      const inm = { none: null, current: current === null ? null : `"${current}"`, star: "*", other: '"999999999999999"' }[s.inm];
-      const answer = await send(`/v1/kv/${pathKey(key, s.enc)}`, { method: s.head ? "HEAD" : "GET", headers: inm === null ? {} : { "If-None-Match": inm } });
+      const inm = {
+        none: null,
+        current: current === null ? null : `"${current}"`,
+        star: "*",
+        other: '"999999999999999"',
+      }[s.inm];
+      const answer = await send(`/v1/kv/${pathKey(key, s.enc)}`, {
+        method: s.head ? "HEAD" : "GET",
+        headers: inm === null ? {} : { "If-None-Match": inm },
+      });
       if (answer.status === 503) return answer;
       if (entry === undefined) {
         if (s.head) expectStatus(answer, 404, "head");
@@ -123,7 +155,10 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
       const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
       const entry = model.get(key);
       const { headers, holds } = condition(ctx, key, s.cond);
-      const answer = await send(`/v1/kv/${pathKey(key, s.enc)}`, { ...json(s.persist ? '{"persist":true}' : `{"ttl":${FAR_TTL}}`, headers), method: "PATCH" });
+      const answer = await send(`/v1/kv/${pathKey(key, s.enc)}`, {
+        ...json(s.persist ? '{"persist":true}' : `{"ttl":${FAR_TTL}}`, headers),
+        method: "PATCH",
+      });
       if (answer.status === 503) return answer;
       if (!holds) expectProblem(answer, 412, "precondition_failed", "patch");
       else if (entry === undefined) expectProblem(answer, 404, "key_not_found", "patch");
@@ -139,7 +174,9 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
     case "incr": {
       const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
       const entry = model.get(key);
-      const fields = [s.by === null ? null : `"by":${s.by}`, s.ttl ? `"ttl":${FAR_TTL}` : null].filter((f) => f !== null);
+      const fields = [s.by === null ? null : `"by":${s.by}`, s.ttl ? `"ttl":${FAR_TTL}` : null].filter(
+        (f) => f !== null,
+      );
       const body = fields.length === 0 ? "" : `{${fields.join(",")}}`;
       const answer = await send(`/v1/kv/${pathKey(key, s.enc)}/incr`, body === "" ? { method: "POST" } : json(body));
       if (answer.status === 503) return answer;
@@ -153,7 +190,12 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
       if (match === null || match[2] !== next) fail(`incr should answer ${next}`, answer);
       const version = Number(match[1]);
       check(model.newVersion(version), answer);
-      model.set(key, { json: next, version, expires: entry === undefined ? s.ttl : entry.expires, meta: entry?.meta ?? null });
+      model.set(key, {
+        json: next,
+        version,
+        expires: entry === undefined ? s.ttl : entry.expires,
+        meta: entry?.meta ?? null,
+      });
       return answer;
     }
     case "batch":
@@ -163,7 +205,11 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
       const answer = await send(`/v1/kv?prefix=${encodeURIComponent(prefix)}&limit=1000`, {});
       if (answer.status === 503) return answer;
       expectStatus(answer, 200, "list");
-      const body = JSON.parse(answer.text) as { keys: { key: string; version: number; expires_at: number | null; metadata: unknown }[]; complete: boolean; cursor: string | null };
+      const body = JSON.parse(answer.text) as {
+        keys: { key: string; version: number; expires_at: number | null; metadata: unknown }[];
+        complete: boolean;
+        cursor: string | null;
+      };
       const expected = model.keys(prefix);
       const listed = body.keys.map((k) => k.key);
       if (JSON.stringify(listed) !== JSON.stringify(expected) || !body.complete || body.cursor !== null) {
@@ -173,10 +219,10 @@ export async function runValid(ctx: RunContext, s: ValidStep, send: (path: strin
         const entry = model.get(item.key)!;
         check(model.seenVersion(item.key, item.version), answer);
         if ((item.expires_at !== null) !== entry.expires) fail(`listed expiry of ${JSON.stringify(item.key)}`, answer);
-        if ((item.metadata === null ? null : JSON.stringify(item.metadata)) !== entry.meta) fail(`listed metadata of ${JSON.stringify(item.key)}`, answer);
+        if ((item.metadata === null ? null : JSON.stringify(item.metadata)) !== entry.meta)
+          fail(`listed metadata of ${JSON.stringify(item.key)}`, answer);
       }
       return answer;
     }
   }
 }
-

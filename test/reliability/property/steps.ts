@@ -91,10 +91,24 @@ const key = fc.integer({ min: 0, max: KEY_SUFFIXES.length - 1 });
 const encoding = fc.constantFrom<Encoding>("component", "component", "bytes", "lower");
 
 /** Number texts kept digit for digit (and 64-bit edges for incr). */
-const RAW_NUMBERS = ["9223372036854775807", "-9223372036854775808", "9223372036854775806", "12345678901234567890", "0.1000000000000000055511151231257827", "-1", "0", "41"];
+const RAW_NUMBERS = [
+  "9223372036854775807",
+  "-9223372036854775808",
+  "9223372036854775806",
+  "12345678901234567890",
+  "0.1000000000000000055511151231257827",
+  "-1",
+  "0",
+  "41",
+];
 
 const value: fc.Arbitrary<SentValue> = fc.oneof(
-  { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 3, stringUnit: "binary" }).map((v) => ({ text: JSON.stringify(v), canon: JSON.stringify(v) })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .jsonValue({ maxDepth: 3, stringUnit: "binary" })
+      .map((v) => ({ text: JSON.stringify(v), canon: JSON.stringify(v) })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...RAW_NUMBERS).map((raw) => ({ text: raw, canon: raw })) },
 );
 
@@ -111,7 +125,10 @@ const metadata: fc.Arbitrary<string | null> = fc.option(
   { nil: null },
 );
 
-const by = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0));
+const by = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0),
+);
 const cond = fc.constantFrom<Cond>("none", "none", "match", "stale");
 
 const batchOp: fc.Arbitrary<BatchStepOp> = fc.oneof(
@@ -122,8 +139,23 @@ const batchOp: fc.Arbitrary<BatchStepOp> = fc.oneof(
 );
 
 const valid: fc.Arbitrary<ValidStep> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant("set" as const), k: key, value, ttl: fc.option(fc.integer({ min: 3600, max: 86400 }), { nil: null }) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constantFrom("get" as const, "del" as const, "exists" as const), k: key, enc: encoding }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      t: fc.constant("set" as const),
+      k: key,
+      value,
+      ttl: fc.option(fc.integer({ min: 3600, max: 86400 }), { nil: null }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constantFrom("get" as const, "del" as const, "exists" as const),
+      k: key,
+      enc: encoding,
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -136,17 +168,47 @@ const valid: fc.Arbitrary<ValidStep> = fc.oneof(
       enc: encoding,
     }),
   },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant("vget" as const), k: key, head: fc.boolean(), inm: fc.constantFrom("none" as const, "none" as const, "current" as const, "star" as const, "other" as const), enc: encoding }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant("vget" as const),
+      k: key,
+      head: fc.boolean(),
+      inm: fc.constantFrom("none" as const, "none" as const, "current" as const, "star" as const, "other" as const),
+      enc: encoding,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant("vdel" as const), k: key, cond, enc: encoding }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("patch" as const), k: key, persist: fc.boolean(), cond, enc: encoding }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant("incr" as const), k: key, by: fc.option(by, { nil: null }), ttl: fc.boolean(), enc: encoding }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("batch" as const), ops: fc.array(batchOp, { minLength: 1, maxLength: 6 }) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant("list" as const), sub: fc.constantFrom("", "a", "x", "%", "\u0000", "z") }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant("patch" as const), k: key, persist: fc.boolean(), cond, enc: encoding }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant("incr" as const),
+      k: key,
+      by: fc.option(by, { nil: null }),
+      ttl: fc.boolean(),
+      enc: encoding,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant("batch" as const), ops: fc.array(batchOp, { minLength: 1, maxLength: 6 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant("list" as const), sub: fc.constantFrom("", "a", "x", "%", "\u0000", "z") }),
+  },
 );
 
 /** Extra request headers that must not change any outcome. */
 const junkHeader: fc.Arbitrary<[string, string]> = fc.oneof(
-  fc.tuple(fc.constantFrom("X-Junk", "X-Forwarded-For", "Cookie", "Accept-Language", "User-Agent", "Referer"), fc.string({ maxLength: 40, unit: fc.constantFrom(..."abcXYZ019 ;=,./:-_\"'()<>") })),
+  fc.tuple(
+    fc.constantFrom("X-Junk", "X-Forwarded-For", "Cookie", "Accept-Language", "User-Agent", "Referer"),
+    fc.string({ maxLength: 40, unit: fc.constantFrom(..."abcXYZ019 ;=,./:-_\"'()<>") }),
+  ),
   fc.tuple(fc.constant("X-Request-Id"), fc.string({ maxLength: 140, unit: fc.constantFrom(..."aZ09._- /") })),
   fc.tuple(fc.constant("Accept"), fc.constantFrom("application/json", "text/html", "*/*", "application/problem+json")),
   fc.tuple(fc.constant("Origin"), fc.constantFrom("https://evil.example", "null")),
@@ -154,5 +216,9 @@ const junkHeader: fc.Arbitrary<[string, string]> = fc.oneof(
 
 /** Any generated request: mostly valid ones, a third hostile; about one in twelve meets a storage fault. */
 export const step: fc.Arbitrary<Step> = fc
-  .tuple(fc.oneof({ weight: 2, arbitrary: valid }, { weight: 1, arbitrary: hostile }), fc.array(junkHeader, { maxLength: 2 }), fc.nat({ max: 11 }))
+  .tuple(
+    fc.oneof({ weight: 2, arbitrary: valid }, { weight: 1, arbitrary: hostile }),
+    fc.array(junkHeader, { maxLength: 2 }),
+    fc.nat({ max: 11 }),
+  )
   .map(([base, junk, dice]) => ({ ...base, junk, fault: dice === 0 }));

@@ -29,7 +29,14 @@ export function call(base: string, path: string, sent: Sent = {}): Promise<Answe
   if (sent.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(sent.body));
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: sent.method ?? "GET", headers, agent },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: sent.method ?? "GET",
+        headers,
+        agent,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -38,7 +45,11 @@ export function call(base: string, path: string, sent: Sent = {}): Promise<Answe
           for (const [name, value] of Object.entries(res.headers)) {
             if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
           }
-          resolve({ status: res.statusCode ?? 0, headers: answerHeaders, text: Buffer.concat(chunks).toString("utf8") });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: answerHeaders,
+            text: Buffer.concat(chunks).toString("utf8"),
+          });
         });
         res.on("error", reject);
       },
@@ -54,7 +65,11 @@ export function json(method: string, body: unknown, headers: Record<string, stri
 }
 
 /** Runs `task` for every item with at most `width` in flight; results in order. */
-export async function pool<T, R>(items: readonly T[], width: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  width: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {

@@ -1,13 +1,17 @@
-import { startBridge, type RunningBridge } from "../../../tools/upstash-bridge/server";
-import { startRedisServer, type RedisServer, type RedisServerOptions } from "../../../tools/testing/redis-server";
-import { startFaultProxy, type FaultProxy } from "./fault-proxy";
-import { startKvWorker, type RunningWorker } from "./worker";
+import { type RedisServer, type RedisServerOptions, startRedisServer } from "../../../tools/testing/redis-server";
+import { type RunningBridge, startBridge } from "../../../tools/upstash-bridge/server";
+import { type FaultProxy, startFaultProxy } from "./fault-proxy";
+import { type RunningWorker, startKvWorker } from "./worker";
 
 /** The write token every reliability test sends (write scope, whole store). */
 export const WRITE_TOKEN = "reliability-write-token-0123456789";
 
 /** What the worker needs to reach storage, and its token. */
-export function upstashBindings(url: string, bridgeToken: string, extra: Record<string, string> = {}): Record<string, string> {
+export function upstashBindings(
+  url: string,
+  bridgeToken: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     STORAGE_BACKEND: "upstash",
     UPSTASH_REDIS_REST_URL: url,

@@ -39,7 +39,9 @@ export class RedisConnection {
       const socket = connect({ host: endpoint.host, port: endpoint.port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new RedisUnavailableError(`Redis at ${endpoint.host}:${endpoint.port} did not answer within ${timeoutMs} ms`));
+        reject(
+          new RedisUnavailableError(`Redis at ${endpoint.host}:${endpoint.port} did not answer within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       socket.once("connect", () => {
         clearTimeout(timer);
@@ -48,7 +50,9 @@ export class RedisConnection {
       });
       socket.once("error", (error) => {
         clearTimeout(timer);
-        reject(new RedisUnavailableError(`Redis at ${endpoint.host}:${endpoint.port} is unreachable: ${error.message}`));
+        reject(
+          new RedisUnavailableError(`Redis at ${endpoint.host}:${endpoint.port} is unreachable: ${error.message}`),
+        );
       });
     });
     const connection = new RedisConnection(socket);

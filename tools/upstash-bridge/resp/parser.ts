@@ -33,7 +33,10 @@ function readValue(buffer: Buffer, start: number): Read {
       const length = Number(line.toString("latin1"));
       if (length < 0) return { value: { kind: "bulk", bytes: null }, end: next };
       if (buffer.length < next + length + 2) throw new Incomplete(next + length + 2);
-      return { value: { kind: "bulk", bytes: Buffer.from(buffer.subarray(next, next + length)) }, end: next + length + 2 };
+      return {
+        value: { kind: "bulk", bytes: Buffer.from(buffer.subarray(next, next + length)) },
+        end: next + length + 2,
+      };
     }
     case "*": {
       const count = Number(line.toString("latin1"));

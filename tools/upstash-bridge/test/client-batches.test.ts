@@ -35,7 +35,10 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge batches and scripts with the real cl
   });
 
   it("answers a transaction Redis discards with one 400 error, and applies none of it (point 9)", async () => {
-    const discarded = await h.post("/multi-exec", [["set", "b:discarded", "1"], ["set", "b:discarded"]]);
+    const discarded = await h.post("/multi-exec", [
+      ["set", "b:discarded", "1"],
+      ["set", "b:discarded"],
+    ]);
     expect(discarded.status).toBe(400);
     expect(discarded.json).toEqual({ error: expect.stringMatching(/^EXECABORT .*wrong number of arguments/) });
     const redis = h.client();

@@ -96,7 +96,13 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge with the real @upstash/redis client"
     // Raw mode: hash replies stay the flat arrays Redis sent.
     expect(await redis.hmget("c:h", "version", "metadata", "none")).toEqual(["3", '{"a":1}', null]);
     expect(await redis.hgetall("c:h")).toEqual(["version", "3", "metadata", '{"a":1}']);
-    await redis.zadd("c:z", { score: 0, member: "b" }, { score: 0, member: "a" }, { score: 0, member: "ab" }, { score: 0, member: "🙂" });
+    await redis.zadd(
+      "c:z",
+      { score: 0, member: "b" },
+      { score: 0, member: "a" },
+      { score: 0, member: "ab" },
+      { score: 0, member: "🙂" },
+    );
     expect(await redis.zrange("c:z", "[a", "+", { byLex: true, offset: 0, count: 2 })).toEqual(["a", "ab"]);
     expect(await redis.zrange("c:z", "(ab", "+", { byLex: true })).toEqual(["b", "🙂"]);
     expect(await redis.zrem("c:z", "a")).toBe(1);

@@ -3,11 +3,11 @@ import { afterAll, beforeAll } from "vitest";
 import {
   findRedisServer,
   REDIS_SERVER_INSTALL_HINT,
-  startRedisServer,
   type RedisServer,
   type RedisServerOptions,
+  startRedisServer,
 } from "../../testing/redis-server";
-import { startBridge, type RunningBridge } from "../server";
+import { type RunningBridge, startBridge } from "../server";
 
 /** A redis-server and a bridge in front of it, for one test file. */
 export interface BridgeHarness {

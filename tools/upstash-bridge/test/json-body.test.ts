@@ -4,7 +4,9 @@ import { JsonNumber, JsonSyntaxError, parseJsonBody } from "../protocol/json-bod
 
 describe("request body parsing", () => {
   it("parses like JSON.parse but keeps number text exact", () => {
-    expect(parseJsonBody(' ["set", "k\\u00e9\\n", 12345678901234567890, -0.5e-3, true, false, null, {"a":[1]}] ')).toEqual([
+    expect(
+      parseJsonBody(' ["set", "k\\u00e9\\n", 12345678901234567890, -0.5e-3, true, false, null, {"a":[1]}] '),
+    ).toEqual([
       "set",
       "ké\n",
       new JsonNumber("12345678901234567890"),

@@ -60,7 +60,11 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge HTTP protocol", () => {
   });
 
   it("base64-encodes every string reply at every depth, status replies included, never errors (point 13)", async () => {
-    const nested = await h.post("/", ["eval", "return {'OK', {redis.status_reply('PONG'), 7, false}, string.char(0, 255)}", 0]);
+    const nested = await h.post("/", [
+      "eval",
+      "return {'OK', {redis.status_reply('PONG'), 7, false}, string.char(0, 255)}",
+      0,
+    ]);
     const [ok, [pong, seven, nil], bytes] = getResult(nested) as [string, [string, number, null], string];
     expect(fromBase64(ok).toString()).toBe("OK");
     expect(fromBase64(pong).toString()).toBe("PONG");
@@ -79,7 +83,9 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge HTTP protocol", () => {
 
   it("answers HGETALL as a flat array, never an object (point 14)", async () => {
     await h.post("/", ["hset", "p:flat", "a", "1", "b", "2"]);
-    expect((await h.post("/", ["hgetall", "p:flat"], { base64: false })).json).toEqual({ result: ["a", "1", "b", "2"] });
+    expect((await h.post("/", ["hgetall", "p:flat"], { base64: false })).json).toEqual({
+      result: ["a", "1", "b", "2"],
+    });
   });
 
   it("sends a changing upstash-sync-token header on every response (point 11)", async () => {

@@ -28,7 +28,11 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge when Redis stops and starts again", 
   it("fails the requests in flight when Redis dies under them, then serves new ones", async () => {
     const redis = h.client();
     // A script that keeps Redis busy for 5 s, killed well inside that window even on a loaded machine.
-    const slow = h.post("/", ["eval", "local t = redis.call('TIME'); while true do local n = redis.call('TIME'); if n[1] - t[1] >= 5 then break end end return 1", 0]);
+    const slow = h.post("/", [
+      "eval",
+      "local t = redis.call('TIME'); while true do local n = redis.call('TIME'); if n[1] - t[1] >= 5 then break end end return 1",
+      0,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await h.redis.kill();
     const answer = await slow;

@@ -41,9 +41,18 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("refused commands", () => {
   );
 
   it("refuses inside a pipeline per item and still runs the others", async () => {
-    const res = await h.post("/pipeline", [["set", "r:a", "1"], ["subscribe", "ch"], ["select", 2], ["get", "r:a"]], {
-      base64: false,
-    });
+    const res = await h.post(
+      "/pipeline",
+      [
+        ["set", "r:a", "1"],
+        ["subscribe", "ch"],
+        ["select", 2],
+        ["get", "r:a"],
+      ],
+      {
+        base64: false,
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.json).toEqual([
       { result: "OK" },
@@ -54,7 +63,10 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("refused commands", () => {
   });
 
   it("refuses a whole transaction holding one, applying nothing", async () => {
-    const res = await h.post("/multi-exec", [["set", "r:tx", "1"], ["watch", "r:tx"]]);
+    const res = await h.post("/multi-exec", [
+      ["set", "r:tx", "1"],
+      ["watch", "r:tx"],
+    ]);
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error: expect.stringContaining("not allowed") });
     expect((await h.post("/", ["get", "r:tx"])).text).toBe('{"result":null}');

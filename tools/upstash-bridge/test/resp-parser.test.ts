@@ -56,7 +56,11 @@ describe("RESP2 command encoder", () => {
   it("writes a command as an array of bulk strings with byte lengths", () => {
     const encoded = encodeCommand([Buffer.from("SET"), Buffer.from("ключ"), Buffer.from([0, 255])]);
     expect(encoded).toEqual(
-      Buffer.concat([Buffer.from("*3\r\n$3\r\nSET\r\n$8\r\nключ\r\n$2\r\n"), Buffer.from([0, 255]), Buffer.from("\r\n")]),
+      Buffer.concat([
+        Buffer.from("*3\r\n$3\r\nSET\r\n$8\r\nключ\r\n$2\r\n"),
+        Buffer.from([0, 255]),
+        Buffer.from("\r\n"),
+      ]),
     );
   });
 });
