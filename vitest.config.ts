@@ -4,14 +4,23 @@ import { kvWorkerOptions } from "./test-client/test/support/kv-worker.ts";
 
 // One Vitest run, several projects. "worker" runs inside workerd: the KV worker
 // is `main`, reached through `exports.default.fetch` from "cloudflare:workers".
+// Wrangler's warnings about wrangler.toml (experimental `secrets`, secrets unset
+// locally) would repeat for every test worker; errors still print.
+process.env.WRANGLER_LOG ??= "error";
+
 export default defineConfig({
   test: {
+    // A passing test prints nothing; a failing one shows what it logged.
+    silent: "passed-only",
     projects: [
       {
         plugins: [
           cloudflareTest({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
+            // wrangler.toml deploys the Upstash backend; the tests serve the Map backend
+            // unless a test chooses otherwise.
+            miniflare: { bindings: { STORAGE_BACKEND: "memory" } },
           }),
         ],
         test: {

@@ -1,34 +1,30 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./http/app-env";
-import { onError } from "./http/errors";
-import { unmatchedHandler } from "./http/unmatched";
-import { withDataContext } from "./middleware/data-context";
-import { envelope } from "./middleware/envelope";
+import { frame, unmatched } from "./http/frame";
+import { type AppEnv, checkDeclarations } from "./http/route";
+import { onError } from "./problems";
+import { batchRoutes } from "./routes/batch";
 import { compatRoutes } from "./routes/compat";
-import { healthRoutes } from "./routes/health";
-import { openApiRoutes } from "./routes/openapi";
-import { v1AdminRoutes } from "./routes/v1-admin";
-import { v1BatchRoutes } from "./routes/v1-batch";
-import { v1KeyRoutes } from "./routes/v1-kv";
-import { v1ListRoutes } from "./routes/v1-list";
+import { serviceRoutes } from "./routes/service";
+import { v1Routes } from "./routes/v1";
 
-const DATA_PATHS = ["/set", "/get/*", "/delete/*", "/exists/*", "/v1/*"] as const;
-
-/** Builds the KV worker's Hono app. */
+/**
+ * Builds the KV worker's Hono app: every request goes through `frame`; each
+ * route declares who may call it (`route()`), validates its input and serves.
+ */
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(onError);
-  app.use(envelope);
-  for (const path of DATA_PATHS) app.use(path, withDataContext);
+  app.notFound(unmatched(() => app.routes));
+  app.use(frame);
   const routes = app
-    .route("/", healthRoutes)
-    .route("/", openApiRoutes)
+    .route(
+      "/",
+      serviceRoutes(() => app.routes),
+    )
     .route("/", compatRoutes)
-    .route("/", v1ListRoutes)
-    .route("/", v1BatchRoutes)
-    .route("/", v1AdminRoutes)
-    .route("/", v1KeyRoutes);
-  app.notFound(unmatchedHandler(() => app.routes));
+    .route("/", v1Routes)
+    .route("/", batchRoutes);
+  checkDeclarations(app.routes);
   return routes;
 }
 

@@ -1,6 +1,6 @@
+import { metadataHeader } from "../rules/json";
+import { etagOf } from "../rules/preconditions";
 import type { Entry } from "../store/types";
-import { metadataHeader } from "./metadata";
-import { etagOf } from "./preconditions";
 
 /**
  * JSON text of `fields` with members whose values are JSON text already (a

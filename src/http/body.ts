@@ -1,12 +1,12 @@
-import { ApiError } from "./problem";
+import { ApiError } from "../problems";
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function tooLarge(limit: number, size: number | null): ApiError {
   const actual = size === null ? `more than ${limit}` : String(size);
-  return new ApiError(413, "body_too_large", `The request body is ${actual} bytes; the limit is ${limit} bytes`, {
-    limit,
-    size,
+  return new ApiError("body_too_large", {
+    detail: `The request body is ${actual} bytes; the limit is ${limit} bytes`,
+    extras: { limit, size },
   });
 }
 
@@ -36,7 +36,7 @@ export async function readBoundedText(request: Request, limit: number): Promise<
     }
     chunks.push(value);
   }
-  return decodeUtf8(chunks.length === 1 ? chunks[0]! : concat(chunks, size), limit);
+  return decodeUtf8(concat(chunks, size), limit);
 }
 
 function decodeUtf8(bytes: Uint8Array, limit: number): string {
@@ -44,11 +44,13 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
   try {
     return decoder.decode(bytes);
   } catch {
-    throw new ApiError(400, "invalid_utf8", "The request body is not valid UTF-8");
+    throw new ApiError("invalid_utf8", { detail: "The request body is not valid UTF-8" });
   }
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const [only] = chunks;
+  if (chunks.length === 1 && only !== undefined) return only;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -64,9 +66,10 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
  */
 export function requireJsonContentType(contentType: string | undefined): void {
   if (contentType === undefined || contentType.trim() === "") return;
-  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+  const mediaType = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   if (mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return;
-  throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got '${mediaType}'`, {
-    contentType: mediaType,
+  throw new ApiError("unsupported_media_type", {
+    detail: `Content-Type must be application/json, got '${mediaType}'`,
+    extras: { contentType: mediaType },
   });
 }

@@ -1,49 +1,101 @@
 import { Hono } from "hono";
 import { jsonText } from "../http/answers";
-import type { AppEnv } from "../http/app-env";
-import { readBoundedText, requireJsonContentType } from "../http/body";
-import { parseJson } from "../http/json";
-import { checkKey, KEY_PARAM, keyFromPath } from "../http/key";
-import { keyNotFound } from "../http/problem";
-import { parseWith } from "../http/validate";
-import { valueText } from "../http/value";
-import { SetBody } from "../schemas/compat";
-import type { Expiry } from "../store/types";
+import { type AppEnv, jsonBody, pathKey, route } from "../http/route";
+import { keyNotFound } from "../problems";
+import { chosenExpiry } from "../rules/expiry";
+import { valueText } from "../rules/json";
+import { ExistsAnswer, MessageAnswer, SetBody, ValueAnswer } from "../schemas";
 
-/** Room in a /set body for everything around the value: key, ttl, syntax. */
-const ENVELOPE_BYTES = 16 * 1024;
+/** The route parameter of a key in a path: any characters, slashes and line terminators included. */
+export const KEY = ":key{[\\s\\S]+}";
+
+/** Room in a body for everything around one value: keys, options, syntax. */
+export const BODY_OVERHEAD_BYTES = 16 * 1024;
 
 /** The older services' REST API, answered exactly as they did. */
 export const compatRoutes = new Hono<AppEnv>()
-  .post("/set", async (c) => {
-    const { limits } = c.var.config;
-    requireJsonContentType(c.req.header("content-type"));
-    const text = await readBoundedText(c.req.raw, limits.maxValueBytes + ENVELOPE_BYTES);
-    const body = parseWith(SetBody, parseJson(text), "body_not_object");
-    const key = checkKey(body.key, limits);
-    c.var.access.require("write", key);
-    const ttl = body.ttl ?? null;
-    const json = valueText(body.value, limits);
-    const expiry: Expiry = ttl === null ? { kind: "none" } : { kind: "at", at: Date.now() + ttl * 1000 };
-    await c.var.store.put(key, { json, expiry, metadata: null, condition: { kind: "always" } });
-    return c.json({ message: `Key '${key}' stored successfully` });
-  })
-  .get(`/get/${KEY_PARAM}`, async (c) => {
-    const key = checkKey(keyFromPath(c.req.url, "/get/"), c.var.config.limits, 414);
-    c.var.access.require("read", key);
-    const json = await c.var.store.getJson(key);
-    if (json === null) throw keyNotFound(key);
-    return jsonText(`{"value":${json}}`);
-  })
-  .delete(`/delete/${KEY_PARAM}`, async (c) => {
-    const key = checkKey(keyFromPath(c.req.url, "/delete/"), c.var.config.limits, 414);
-    c.var.access.require("write", key);
-    const result = await c.var.store.delete(key, { kind: "always" });
-    if (result.status !== "deleted") throw keyNotFound(key);
-    return c.json({ message: `Key '${key}' deleted successfully` });
-  })
-  .get(`/exists/${KEY_PARAM}`, async (c) => {
-    const key = checkKey(keyFromPath(c.req.url, "/exists/"), c.var.config.limits, 414);
-    c.var.access.require("read", key);
-    return c.json({ key, exists: await c.var.store.exists(key) });
-  });
+  .post(
+    "/set",
+    route({
+      scope: "write",
+      tag: "compatible",
+      summary: "Store a value under a key, optionally with a TTL",
+      description: "A set without ttl clears any earlier TTL. Any JSON value is stored, null included.",
+      responses: {
+        200: {
+          description: "Stored",
+          schema: MessageAnswer,
+          example: { message: "Key 'greeting' stored successfully" },
+        },
+      },
+      errors: ["value_too_large"],
+    }),
+    jsonBody(SetBody, {
+      limit: (limits) => limits.maxValueBytes + BODY_OVERHEAD_BYTES,
+      keys: (body) => [{ key: body.key }],
+      example: { key: "greeting", value: { text: "hello" }, ttl: 60 },
+    }),
+    async (c) => {
+      const { key, value, ttl } = c.req.valid("json");
+      const json = valueText(value, c.var.setup.config.limits.maxValueBytes);
+      const expiry = chosenExpiry({ ttl }, Date.now(), { kind: "none" });
+      await c.var.store.put(key, { json, expiry, metadata: null, condition: { kind: "always" } });
+      return c.json({ message: `Key '${key}' stored successfully` });
+    },
+  )
+  .get(
+    `/get/${KEY}`,
+    route({
+      scope: "read",
+      tag: "compatible",
+      summary: "Read a key's value",
+      responses: { 200: { description: "The value", schema: ValueAnswer, example: { value: { text: "hello" } } } },
+      errors: ["key_not_found"],
+    }),
+    pathKey(),
+    async (c) => {
+      const { key } = c.req.valid("param");
+      const json = await c.var.store.getJson(key);
+      if (json === null) throw keyNotFound(key);
+      return jsonText(`{"value":${json}}`);
+    },
+  )
+  .delete(
+    `/delete/${KEY}`,
+    route({
+      scope: "write",
+      tag: "compatible",
+      summary: "Delete a key",
+      responses: {
+        200: {
+          description: "Deleted",
+          schema: MessageAnswer,
+          example: { message: "Key 'greeting' deleted successfully" },
+        },
+      },
+      errors: ["key_not_found"],
+    }),
+    pathKey(),
+    async (c) => {
+      const { key } = c.req.valid("param");
+      const result = await c.var.store.delete(key, { kind: "always" });
+      if (result.status !== "deleted") throw keyNotFound(key);
+      return c.json({ message: `Key '${key}' deleted successfully` });
+    },
+  )
+  .get(
+    `/exists/${KEY}`,
+    route({
+      scope: "read",
+      tag: "compatible",
+      summary: "Tell whether a key exists",
+      responses: {
+        200: { description: "The answer", schema: ExistsAnswer, example: { key: "greeting", exists: true } },
+      },
+    }),
+    pathKey(),
+    async (c) => {
+      const { key } = c.req.valid("param");
+      return c.json({ key, exists: await c.var.store.exists(key) });
+    },
+  );

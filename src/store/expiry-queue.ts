@@ -1,3 +1,5 @@
+import { hasExpired } from "../rules/expiry";
+
 interface Deadline {
   at: number;
   key: string;
@@ -30,7 +32,7 @@ export class ExpiryQueue {
   /** Removes and returns every pair due at or before `now`. */
   popDue(now: number): Deadline[] {
     const due: Deadline[] = [];
-    while (this.heap.length > 0 && this.heap[0]!.at <= now) due.push(this.popMin());
+    while (this.heap.length > 0 && hasExpired(this.heap[0]!.at, now)) due.push(this.popMin());
     return due;
   }
 

@@ -1,9 +1,7 @@
+import { addToIntegerText } from "../rules/json";
+import { compareUtf8, listingStart } from "../rules/keys";
 import { ExpiryQueue } from "./expiry-queue";
-import { addToIntegerText } from "./integer";
-import { compareUtf8 } from "./order";
 import type {
-  BatchOp,
-  BatchResult,
   DeleteResult,
   Entry,
   ExpireResult,
@@ -15,6 +13,8 @@ import type {
   ListPage,
   PutInput,
   PutResult,
+  StoreOp,
+  StoreResult,
   WriteCondition,
 } from "./types";
 
@@ -33,9 +33,22 @@ function holds(condition: WriteCondition, current: Entry | undefined): boolean {
   return current !== undefined && current.version === condition.version;
 }
 
+/** Index of the first key not below `target` in byte order. */
+function lowerBound(keys: string[], target: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (compareUtf8(keys[mid]!, target) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /**
  * The in-isolate Map backend: same semantics as the Upstash backend, in memory.
- * Per isolate and ephemeral; for `wrangler dev` and tests, never for real users.
+ * Every call runs in one synchronous step, so it is atomic. Per isolate and
+ * ephemeral; for `wrangler dev` and tests, never for real users.
  */
 export class MemoryStore implements KvStore {
   readonly backend = "memory";
@@ -78,12 +91,7 @@ export class MemoryStore implements KvStore {
   }
 
   async expire(key: string, expiry: Expiry, condition: WriteCondition): Promise<ExpireResult> {
-    const current = this.live(key);
-    if (!holds(condition, current)) return { status: "conflict" };
-    if (current === undefined) return { status: "missing" };
-    const expiresAt = deadlineOf(expiry, current);
-    this.store(key, { ...current, expiresAt, version: ++this.revision });
-    return { status: "updated", version: this.revision, expiresAt };
+    return this.expireNow(key, expiry, condition);
   }
 
   async incr(key: string, input: IncrInput): Promise<IncrResult> {
@@ -93,9 +101,9 @@ export class MemoryStore implements KvStore {
   async list({ prefix, after, limit }: ListInput): Promise<ListPage> {
     this.sweep();
     const keys = this.sorted();
-    const start = after !== null && compareUtf8(after, prefix) >= 0 ? after : prefix;
-    let i = lowerBound(keys, start);
-    if (i < keys.length && keys[i] === after) i++;
+    const start = listingStart(prefix, after);
+    let i = lowerBound(keys, start.key);
+    if (start.exclusive && keys[i] === start.key) i++;
     const entries: ListPage["entries"] = [];
     for (; i < keys.length && entries.length < limit; i++) {
       const key = keys[i]!;
@@ -107,26 +115,31 @@ export class MemoryStore implements KvStore {
     return { entries, complete: next === undefined || !next.startsWith(prefix) };
   }
 
-  async batch(ops: BatchOp[]): Promise<BatchResult[]> {
-    return ops.map((op): BatchResult => {
-      switch (op.op) {
-        case "get": {
-          const entry = this.live(op.key);
-          return { op: "get", entry: entry === undefined ? null : { ...entry } };
-        }
-        case "put":
-          return { op: "put", result: this.putNow(op.key, op.input) };
-        case "delete":
-          return { op: "delete", result: this.deleteNow(op.key, { kind: "always" }) };
-        case "incr":
-          return { op: "incr", result: this.incrNow(op.key, op.input) };
-      }
-    });
+  async batch(ops: StoreOp[]): Promise<StoreResult[]> {
+    return ops.map((op) => this.apply(op));
   }
 
   async reindex(): Promise<number> {
     // Every key of this backend was written through the API and is indexed.
     return 0;
+  }
+
+  private apply(op: StoreOp): StoreResult {
+    const { key } = op;
+    switch (op.op) {
+      case "get": {
+        const entry = this.live(key);
+        return { op: "get", key, entry: entry === undefined ? null : { ...entry } };
+      }
+      case "put":
+        return { op: "put", key, result: this.putNow(key, op.input) };
+      case "delete":
+        return { op: "delete", key, result: this.deleteNow(key, op.condition) };
+      case "expire":
+        return { op: "expire", key, result: this.expireNow(key, op.expiry, op.condition) };
+      case "incr":
+        return { op: "incr", key, result: this.incrNow(key, op.input) };
+    }
   }
 
   private putNow(key: string, input: PutInput): PutResult {
@@ -145,6 +158,16 @@ export class MemoryStore implements KvStore {
     this.entries.delete(key);
     this.sortedKeys = null;
     return { status: "deleted" };
+  }
+
+  private expireNow(key: string, expiry: Expiry, condition: WriteCondition): ExpireResult {
+    const current = this.live(key);
+    if (!holds(condition, current)) return { status: "conflict" };
+    if (current === undefined) return { status: "missing" };
+    const expiresAt = deadlineOf(expiry, current);
+    const version = ++this.revision;
+    this.store(key, { ...current, expiresAt, version });
+    return { status: "updated", version, expiresAt };
   }
 
   private incrNow(key: string, { by, expiryOnCreate }: IncrInput): IncrResult {
@@ -173,10 +196,9 @@ export class MemoryStore implements KvStore {
     return this.entries.get(key);
   }
 
-  /** Removes every entry whose deadline has passed. */
+  /** Removes every entry whose deadline has come. */
   private sweep(): void {
-    const now = this.now();
-    for (const { key, at } of this.deadlines.popDue(now)) {
+    for (const { key, at } of this.deadlines.popDue(this.now())) {
       const entry = this.entries.get(key);
       if (entry !== undefined && entry.expiresAt === at) {
         this.entries.delete(key);
@@ -196,16 +218,4 @@ export class MemoryStore implements KvStore {
     this.sortedKeys ??= [...this.entries.keys()].sort(compareUtf8);
     return this.sortedKeys;
   }
-}
-
-/** Index of the first key not below `target` in byte order. */
-function lowerBound(keys: string[], target: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (compareUtf8(keys[mid]!, target) < 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

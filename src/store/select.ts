@@ -1,42 +1,26 @@
-import type { Config } from "../config";
+import { ConfigError } from "../problems";
+import type { Config } from "../settings";
 import { MemoryStore } from "./memory";
 import type { KvStore } from "./types";
-import { openUpstashStore } from "./upstash/open";
+import { UpstashGateway } from "./upstash/gateway";
+import { UpstashStore } from "./upstash/store";
 
+/** The isolate's one Map backend: its data lives as long as the isolate. */
 let memoryStore: MemoryStore | undefined;
 
-/** Upstash stores of this isolate, by connection settings and namespace. */
-const upstashStores = new Map<string, KvStore>();
-const MAX_CACHED_UPSTASH_STORES = 16;
-/** The same, by parsed configuration: the per-request lookup, without building a cache key. */
-const storesByConfig = new WeakMap<Config, KvStore>();
-
-function cachedUpstashStore(config: Config): KvStore {
-  const { url, token, timeoutMs } = config.upstash;
-  const cacheKey = JSON.stringify([url, token, timeoutMs, config.prefix]);
-  let store = upstashStores.get(cacheKey);
-  if (store === undefined) {
-    store = openUpstashStore(config);
-    if (upstashStores.size >= MAX_CACHED_UPSTASH_STORES) upstashStores.clear();
-    upstashStores.set(cacheKey, store);
-  }
-  return store;
-}
-
 /**
- * The one place that picks the backend. Each store is opened once per
- * isolate; throws a ConfigError naming the missing setting when the chosen
- * backend cannot be opened.
+ * The one place that picks the backend from the configuration (already
+ * checked by `parseConfig`). Opening does no I/O.
  */
 export function openStore(config: Config): KvStore {
   if (config.backend === "memory") {
     memoryStore ??= new MemoryStore();
     return memoryStore;
   }
-  let store = storesByConfig.get(config);
-  if (store === undefined) {
-    store = cachedUpstashStore(config);
-    storesByConfig.set(config, store);
+  try {
+    return new UpstashStore(new UpstashGateway(config.upstash), config.namespace);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError("UPSTASH_REDIS_REST_URL", `The Upstash client refused UPSTASH_REDIS_REST_URL: ${reason}`);
   }
-  return store;
 }

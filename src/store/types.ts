@@ -1,24 +1,11 @@
-/**
- * The storage interface every backend implements. Values travel as JSON text so
- * that a backend never re-encodes them (big integers keep every digit).
- */
+import type { Expiry } from "../rules/expiry";
+import type { WriteCondition } from "../rules/preconditions";
+import type { BackendName } from "../settings";
 
-/** When an entry expires after a write. */
-export type Expiry =
-  /** No expiry: clears any earlier one (Redis SET semantics). */
-  | { kind: "none" }
-  /** Expires at this unix time in milliseconds. */
-  | { kind: "at"; at: number }
-  /** Keeps the expiry the entry already has (none if it is new). */
-  | { kind: "keep" };
+export type { BackendName, Expiry, WriteCondition };
 
-/** What must hold for a write to apply. */
-export type WriteCondition =
-  | { kind: "always" }
-  /** Only when the key does not exist (create only). */
-  | { kind: "absent" }
-  /** Only when the key exists at exactly this version. */
-  | { kind: "version"; version: number };
+// The storage interface every backend implements. Values travel as JSON text so
+// that a backend never re-encodes them (big integers keep every digit).
 
 /** A stored entry as read back. */
 export interface Entry {
@@ -87,22 +74,25 @@ export interface ListInput {
   limit: number;
 }
 
-/** One operation of a batch. */
-export type BatchOp =
+/** One operation on one key: what a batch holds, and what each single-key call is. */
+export type StoreOp =
   | { op: "get"; key: string }
   | { op: "put"; key: string; input: PutInput }
-  | { op: "delete"; key: string }
+  | { op: "delete"; key: string; condition: WriteCondition }
+  | { op: "expire"; key: string; expiry: Expiry; condition: WriteCondition }
   | { op: "incr"; key: string; input: IncrInput };
 
-/** The result of one batch operation, in the order of the ops. */
-export type BatchResult =
+/** The result of one operation, naming its key. */
+export type StoreResult = { key: string } & (
   | { op: "get"; entry: Entry | null }
   | { op: "put"; result: PutResult }
   | { op: "delete"; result: DeleteResult }
-  | { op: "incr"; result: IncrResult };
+  | { op: "expire"; result: ExpireResult }
+  | { op: "incr"; result: IncrResult }
+);
 
-/** Which backend serves the store. */
-export type BackendName = "memory" | "upstash";
+/** The result type of an operation type. */
+export type ResultOf<O extends StoreOp> = Extract<StoreResult, { op: O["op"] }>;
 
 /** The storage interface. Every method is one storage round trip. */
 export interface KvStore {
@@ -116,7 +106,8 @@ export interface KvStore {
   expire(key: string, expiry: Expiry, condition: WriteCondition): Promise<ExpireResult>;
   incr(key: string, input: IncrInput): Promise<IncrResult>;
   list(input: ListInput): Promise<ListPage>;
-  batch(ops: BatchOp[]): Promise<BatchResult[]>;
+  /** Runs operations in order, in one round trip (not atomically); one result each. */
+  batch(ops: StoreOp[]): Promise<StoreResult[]>;
   /** Adds keys written outside the API to the ordered index; returns how many were added. */
   reindex(): Promise<number>;
 }

@@ -446,7 +446,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
           ["get", 404],
           ["delete", 404],
         ]);
-        expect(results[1]).toMatchObject({ key, metadata: { a: 1 }, version: results[0]!.version });
+        expect(results[1]).toMatchObject({ key, metadata: { a: 1 }, version: results[0]?.version });
         expect(text).toContain('"value":{"n":12345678901234567890}');
         expect(results[2]).toMatchObject({ value: 5 });
         expect(results[3]).toMatchObject({ code: "not_an_integer" });

@@ -28,7 +28,7 @@ afterAll(async () => {
 describe.skipIf(redisMissing !== null)("a lost storage answer is never retried into a second write", () => {
   it("one incr whose answer is lost counts once", async () => {
     const path = `/v1/kv/lost-${crypto.randomUUID()}`;
-    stack.proxy!.dropAnswerOfNext(1);
+    stack.proxy?.dropAnswerOfNext(1);
     const answer = await call(stack.worker.url, `${path}/incr`, { method: "POST" });
     const read = await call(stack.worker.url, path);
     expect(read.text).toBe("1");
@@ -38,16 +38,16 @@ describe.skipIf(redisMissing !== null)("a lost storage answer is never retried i
 
   it("a create-only PUT whose answer is lost does not claim nothing changed", async () => {
     const path = `/v1/kv/lost-${crypto.randomUUID()}`;
-    stack.proxy!.dropAnswerOfNext(1);
+    stack.proxy?.dropAnswerOfNext(1);
     const answer = await call(stack.worker.url, path, json("PUT", 1, { "If-None-Match": "*" }));
     expect([201, 503]).toContain(answer.status);
   });
 
   it("a call whose answer is lost did run, and the API then answers 503, not a lie (control)", async () => {
     const path = `/v1/kv/lost-${crypto.randomUUID()}`;
-    stack.proxy!.dropAnswerOfNext(2);
+    stack.proxy?.dropAnswerOfNext(2);
     const answer = await call(stack.worker.url, path, json("PUT", "ran"));
-    stack.proxy!.dropAnswerOfNext(0);
+    stack.proxy?.dropAnswerOfNext(0);
     expect(answer.status).toBe(503);
     expect(answer.text).toContain('"storage_unavailable"');
     expect((await call(stack.worker.url, path)).text).toBe('"ran"');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Scope } from "../../src/auth/access";
+import type { Scope } from "../../src/auth";
 import { type Fetch, jsonInit, problemOf } from "../support/http";
 import { TEAM_PREFIX, TOKENS, tokenApp, withToken } from "./tokens";
 

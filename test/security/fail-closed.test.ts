@@ -66,8 +66,8 @@ describe("fail closed: upstash backend without any token", () => {
     else expect(code).toBe("auth_not_configured");
   });
 
-  it("the older services' STORAGE_TYPE=redis is the upstash backend, and closed too", async () => {
-    const g = appFetch({ ...DEAD_UPSTASH, STORAGE_BACKEND: "memory", STORAGE_TYPE: "redis", ...NO_TOKENS });
+  it("the older services' STORAGE_TYPE=redis (with STORAGE_BACKEND empty) is the upstash backend, and closed too", async () => {
+    const g = appFetch({ ...DEAD_UPSTASH, STORAGE_BACKEND: "", STORAGE_TYPE: "redis", ...NO_TOKENS });
     expect(await problemOf(await g("/exists/fc"))).toMatchObject({ code: "auth_not_configured" });
   });
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AccessLogLine } from "../../src/middleware/access-log";
+import type { RequestLogLine } from "../../src/http/frame";
 import { appFetch, jsonInit } from "../support/http";
 import { TOKENS, tokenApp, withToken } from "./tokens";
 
-const app = tokenApp();
+// KV_LOG_REQUESTS=all: a line for every request (the default logs only notable ones, below).
+const app = tokenApp({ KV_LOG_REQUESTS: "all" });
 const writer = withToken(app, TOKENS.write);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -21,11 +22,11 @@ afterEach(() => {
   logSpy.mockRestore();
 });
 
-function lines(): AccessLogLine[] {
-  return logged.map((line) => JSON.parse(line) as AccessLogLine);
+function lines(): RequestLogLine[] {
+  return logged.map((line) => JSON.parse(line) as RequestLogLine);
 }
 
-describe("one structured log line per request", () => {
+describe("with KV_LOG_REQUESTS=all, one structured log line per request", () => {
   it("names the request id, method, route pattern, status, duration and backend", async () => {
     const res = await writer("/v1/kv/log%2Fkey", jsonInit("PUT", 1));
     expect(logged).toHaveLength(1);
@@ -40,7 +41,7 @@ describe("one structured log line per request", () => {
       durationMs: expect.any(Number),
       backend: "memory",
     });
-    expect(line!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(line?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it.each([
@@ -56,11 +57,11 @@ describe("one structured log line per request", () => {
   it("logs refused and failed requests with their status and a warn or error level", async () => {
     await app("/get/x");
     await withToken(app, TOKENS.read)("/set", jsonInit("POST", { key: "x", value: 1 }));
-    await appFetch({ KV_MAX_KEY_BYTES: "nope" })("/get/x");
-    expect(lines().map((line) => [line.status, line.level, line.backend])).toEqual([
-      [401, "warn", "memory"],
-      [403, "warn", "memory"],
-      [503, "error", null],
+    await appFetch({ KV_MAX_KEY_BYTES: "nope", KV_LOG_REQUESTS: "all" })("/get/x");
+    expect(lines().map((line) => [line.status, line.level, line.backend, line.code])).toEqual([
+      [401, "warn", "memory", "unauthorized"],
+      [403, "warn", "memory", "forbidden"],
+      [503, "error", "memory", "misconfigured"],
     ]);
   });
 
@@ -96,7 +97,7 @@ describe("X-Request-Id", () => {
     async (id) => {
       const res = await writer("/get/rid", { headers: { "X-Request-Id": id } });
       expect(res.headers.get("x-request-id")).toBe(id);
-      expect(lines()[0]!.requestId).toBe(id);
+      expect(lines()[0]?.requestId).toBe(id);
     },
   );
 
@@ -111,7 +112,7 @@ describe("X-Request-Id", () => {
     const res = await app("/", { headers: { "X-Request-Id": id } });
     const answered = res.headers.get("x-request-id")!;
     expect(answered).toMatch(UUID);
-    expect(lines()[0]!.requestId).toBe(answered);
+    expect(lines()[0]?.requestId).toBe(answered);
   });
 
   it("gives a fresh UUID per request when none is sent", async () => {
@@ -120,5 +121,41 @@ describe("X-Request-Id", () => {
     expect(a).toMatch(UUID);
     expect(b).toMatch(UUID);
     expect(a).not.toBe(b);
+  });
+});
+
+describe("by default (KV_LOG_REQUESTS=notable), lines only for what Workers Logs cannot tell", () => {
+  const quiet = tokenApp();
+  const quietWriter = withToken(quiet, TOKENS.write);
+
+  it("writes nothing for successes, 404s and bad input", async () => {
+    await quietWriter("/set", jsonInit("POST", { key: "quiet", value: 1 }));
+    await quietWriter("/get/quiet");
+    await quietWriter(`/get/${crypto.randomUUID()}`);
+    await quietWriter("/set", jsonInit("POST", { key: "", value: 1 }));
+    await quiet("/");
+    expect(logged).toEqual([]);
+  });
+
+  it("logs a 401 and a 403 with the scope the token lacked, never the token", async () => {
+    await quiet("/get/x");
+    await withToken(quiet, TOKENS.read)("/set", jsonInit("POST", { key: "x", value: 1 }));
+    expect(lines()).toMatchObject([
+      { status: 401, code: "unauthorized", level: "warn" },
+      { status: 403, code: "forbidden", scope: "write", level: "warn" },
+    ]);
+    for (const line of logged) expect(line).not.toContain(TOKENS.read);
+  });
+
+  it("logs a 413 and a 503 with its cause", async () => {
+    await appFetch({ KV_MAX_KEY_BYTES: "nope" })("/get/x");
+    const small = withToken(tokenApp({ KV_MAX_VALUE_BYTES: "100" }), TOKENS.write);
+    await small("/set", jsonInit("POST", { key: "big", value: "x".repeat(200) }));
+    expect(lines().map((line) => [line.status, line.code])).toEqual([
+      [503, "misconfigured"],
+      [413, "value_too_large"],
+    ]);
+    const failure = lines().find((line) => line.status === 503);
+    expect(failure?.cause).toContain("KV_MAX_KEY_BYTES");
   });
 });

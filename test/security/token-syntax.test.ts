@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken } from "../../src/auth/bearer";
-import { constantTimeEqual, sha256 } from "../../src/auth/digest";
-import { parseTokenSetting } from "../../src/auth/token-syntax";
-import { ConfigError } from "../../src/config";
+import { bearerToken, constantTimeEqual, parseTokenSetting, sha256 } from "../../src/auth";
+import { ConfigError } from "../../src/problems";
 
 const T1 = "abcdefghijklmnop0123";
 const T2 = "Zz09-._~+/Zz09-._~+/==";

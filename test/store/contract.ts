@@ -296,17 +296,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           { op: "put", key: "a", input: plain('"x"') },
           { op: "get", key: "a" },
           { op: "incr", key: "n", input: { by: 2, expiryOnCreate: { kind: "none" } } },
-          { op: "delete", key: "a" },
+          { op: "delete", key: "a", condition: { kind: "always" } },
           { op: "get", key: "a" },
-          { op: "delete", key: "a" },
+          { op: "delete", key: "a", condition: { kind: "always" } },
         ]);
         expect(results.map((r) => r.op)).toEqual(["put", "get", "incr", "delete", "get", "delete"]);
         expect(results[0]).toMatchObject({ result: { status: "created" } });
         expect(results[1]).toMatchObject({ entry: { json: '"x"' } });
         expect(results[2]).toMatchObject({ result: { status: "ok", value: "2" } });
-        expect(results[3]).toEqual({ op: "delete", result: { status: "deleted" } });
-        expect(results[4]).toEqual({ op: "get", entry: null });
-        expect(results[5]).toEqual({ op: "delete", result: { status: "missing" } });
+        expect(results[3]).toEqual({ op: "delete", key: "a", result: { status: "deleted" } });
+        expect(results[4]).toEqual({ op: "get", key: "a", entry: null });
+        expect(results[5]).toEqual({ op: "delete", key: "a", result: { status: "missing" } });
       });
     });
   });

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config";
-import { StorageUnavailableError } from "../../src/store/errors";
-import { openStore } from "../../src/store/select";
+import { describe, expect, it, vi } from "vitest";
+import { StorageUnavailableError } from "../../src/problems";
+import { parseConfig } from "../../src/settings";
+import { setupOf } from "../../src/setup";
 import type { PutInput } from "../../src/store/types";
 import { appFetch, jsonInit, problemOf } from "../support/http";
 import { openUpstashTestStore, rawRedis, uniquePrefix, upstashContext, upstashSettings } from "../support/upstash";
@@ -113,27 +113,24 @@ describe("upstash backend misconfigured", () => {
   ])("refuses to open with %j, naming %s", (settings, setting) => {
     const config = parseConfig({ STORAGE_BACKEND: "upstash", ...settings });
     expect(config.backend).toBe("upstash");
-    let error: unknown;
-    try {
-      openStore(config);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).setting).toBe(setting);
-    expect((error as ConfigError).message).toContain(setting);
+    expect(config.problem?.setting).toBe(setting);
+    expect(config.problem?.message).toContain(setting);
+    const setup = setupOf({ STORAGE_BACKEND: "upstash", ...settings });
+    expect(() => setup.openStore()).toThrow(setting);
   });
 
-  it("opens one store per isolate for the same settings, without any I/O", () => {
+  it("opens one store per bindings object, without any I/O", () => {
     const settings = {
       STORAGE_TYPE: "redis",
       UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1",
       UPSTASH_REDIS_REST_TOKEN: "t",
+      KV_ALLOW_ANONYMOUS: "true",
     };
-    const first = openStore(parseConfig(settings));
+    const setup = setupOf(settings);
+    const first = setup.openStore();
     expect(first.backend).toBe("upstash");
-    expect(openStore(parseConfig({ ...settings }))).toBe(first);
-    expect(openStore(parseConfig({ ...settings, KV_PREFIX: "other:" }))).not.toBe(first);
+    expect(setupOf(settings).openStore()).toBe(first);
+    expect(setupOf({ ...settings, KV_PREFIX: "other:" }).openStore()).not.toBe(first);
   });
 
   it("reports the missing setting on GET / and on every data route", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RESERVED_KEY_PREFIX } from "../../src/store/reserved";
+import { RESERVED_KEY_PREFIX } from "../../src/rules/keys";
 import type { KvStore, PutInput } from "../../src/store/types";
 import { openUpstashTestStore, rawRedis, sharedBridge, uniquePrefix, upstashContext } from "../support/upstash";
 

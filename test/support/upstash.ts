@@ -1,6 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { inject } from "vitest";
-import { parseConfig, type Settings } from "../../src/config";
+import { parseConfig, type Settings } from "../../src/settings";
 import { openStore } from "../../src/store/select";
 import type { KvStore } from "../../src/store/types";
 import type { BridgeEndpoint, UpstashTestContext } from "./upstash-context";

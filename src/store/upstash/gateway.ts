@@ -1,11 +1,11 @@
 import { Redis } from "@upstash/redis/cloudflare";
-import { bounded } from "./bounded";
+import { StorageUnavailableError } from "../../problems";
 
 /** How to reach Upstash (or the local bridge). */
 export interface UpstashSettings {
   url: string;
   token: string;
-  /** Bound on one store call, the EVAL fallback included. */
+  /** Bound on each HTTP request to Upstash. */
   timeoutMs: number;
 }
 
@@ -14,10 +14,25 @@ export interface LoadedScript {
   exec(keys: string[], args: string[]): Promise<unknown>;
 }
 
+const MAX_DETAIL_LENGTH = 200;
+
+/**
+ * A short, safe description of a client error: the Upstash client appends the
+ * whole command (values included) to its messages, which must not leak into
+ * API answers.
+ */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const withoutCommand = message.split(", command was:")[0] ?? message;
+  return withoutCommand.length > MAX_DETAIL_LENGTH ? `${withoutCommand.slice(0, MAX_DETAIL_LENGTH)}…` : withoutCommand;
+}
+
 /**
  * The store's only way to Upstash: the unmodified `@upstash/redis` client with
  * raw replies (no automatic deserialization), one HTTP request per call (no
- * auto-pipelining), no retries, and every call bounded in time.
+ * auto-pipelining), no retries, and every request bounded in time. Whatever goes
+ * wrong (timeout, network failure, HTTP error, Redis error) becomes a
+ * StorageUnavailableError.
  */
 export class UpstashGateway {
   private readonly redis: Redis;
@@ -33,7 +48,8 @@ export class UpstashGateway {
       // sent twice would apply twice. The caller gets a 503 (outcome unknown).
       // (`retry: false` would still send twice: the client reads it as one retry.)
       retry: { retries: 0, backoff: () => 0 },
-      // A function: the client then aborts (throws) instead of faking a result.
+      // A function, so that each request gets its own deadline; the client then
+      // aborts (throws) instead of faking a result.
       signal: () => AbortSignal.timeout(settings.timeoutMs),
     });
   }
@@ -45,11 +61,25 @@ export class UpstashGateway {
 
   /** One plain Redis command; the raw reply. */
   command(args: [string, ...string[]]): Promise<unknown> {
-    return bounded(args[0].toUpperCase(), this.settings.timeoutMs, () => this.redis.exec(args));
+    return this.call(args[0].toUpperCase(), () => this.redis.exec(args));
   }
 
   /** One script call (EVALSHA; EVAL once after NOSCRIPT); the raw reply. */
   run(script: LoadedScript, keys: string[], args: string[]): Promise<unknown> {
-    return bounded("EVALSHA", this.settings.timeoutMs, () => script.exec(keys, args));
+    return this.call("EVALSHA", () => script.exec(keys, args));
+  }
+
+  private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new StorageUnavailableError(
+        timedOut
+          ? `Upstash did not answer ${what} within ${this.settings.timeoutMs} ms`
+          : `Upstash ${what} failed: ${describe(error)}`,
+        { cause: error },
+      );
+    }
   }
 }

@@ -1,13 +1,13 @@
-import { RESERVED_KEY_PREFIX } from "../reserved";
+import { RESERVED_KEY_PREFIX } from "../../rules/keys";
 
 /**
- * Where the store keeps things in Redis, under the namespace prefix
+ * Where the store keeps things in Redis, under the namespace
  * (KV_PREFIX, "" by default):
- * - `{prefix}{key}`: the value as its JSON text (what `redis-cli GET` shows);
- * - `{prefix}__edgekv__:meta:{key}`: a hash with `version`, `expiresAt` and
+ * - `{namespace}{key}`: the value as its JSON text (what `redis-cli GET` shows);
+ * - `{namespace}__edgekv__:meta:{key}`: a hash with `version`, `expiresAt` and
  *   `metadata`, expiring with the value;
- * - `{prefix}__edgekv__:revision`: the store-wide revision counter;
- * - `{prefix}__edgekv__:index`: a sorted set (all scores 0) of the keys, for
+ * - `{namespace}__edgekv__:revision`: the store-wide revision counter;
+ * - `{namespace}__edgekv__:index`: a sorted set (all scores 0) of the keys, for
  *   the ordered listing.
  */
 export class KeyLayout {
@@ -18,15 +18,15 @@ export class KeyLayout {
   readonly revision: string;
   readonly index: string;
 
-  constructor(readonly prefix: string) {
-    this.reservedNamespace = prefix + RESERVED_KEY_PREFIX;
+  constructor(readonly namespace: string) {
+    this.reservedNamespace = namespace + RESERVED_KEY_PREFIX;
     this.metaNamespace = `${this.reservedNamespace}meta:`;
     this.revision = `${this.reservedNamespace}revision`;
     this.index = `${this.reservedNamespace}index`;
   }
 
   value(key: string): string {
-    return this.prefix + key;
+    return this.namespace + key;
   }
 
   meta(key: string): string {

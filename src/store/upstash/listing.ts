@@ -1,4 +1,4 @@
-import { compareUtf8 } from "../order";
+import { listingStart } from "../../rules/keys";
 import type { ListedEntry, ListInput, ListPage } from "../types";
 import type { KeyLayout } from "./layout";
 import { arrayReply, deadlineReply, integerReply, stringReply, unexpected } from "./reply";
@@ -6,8 +6,9 @@ import { arrayReply, deadlineReply, integerReply, stringReply, unexpected } from
 /** ARGV of the listing script for one page. */
 export function listArgs({ prefix, after, limit }: ListInput, layout: KeyLayout): string[] {
   // Byte order is decided here, not in Lua (whose comparison follows the locale).
-  const start = after !== null && compareUtf8(after, prefix) >= 0 ? `(${after}` : prefix === "" ? "-" : `[${prefix}`;
-  return [layout.prefix, layout.metaNamespace, start, prefix, String(limit)];
+  const start = listingStart(prefix, after);
+  const bound = start.exclusive ? `(${start.key}` : start.key === "" ? "-" : `[${start.key}`;
+  return [layout.namespace, layout.metaNamespace, bound, prefix, String(limit)];
 }
 
 /** Decodes the listing script's flat reply. */

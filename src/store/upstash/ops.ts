@@ -1,27 +1,17 @@
 import type {
-  BatchResult,
   DeleteResult,
   Entry,
   ExpireResult,
   Expiry,
-  IncrInput,
   IncrResult,
-  PutInput,
   PutResult,
+  StoreOp,
+  StoreResult,
   WriteCondition,
 } from "../types";
-import { jsonTextOf } from "./json-text";
 import type { KeyLayout } from "./layout";
 import { OP_WIDTH } from "./lua/ops";
-import { arrayReply, deadlineReply, integerReply, stringReply, unexpected } from "./reply";
-
-/** One operation of the ops script (a batch op, or a single-key call). */
-export type ScriptOp =
-  | { op: "get"; key: string }
-  | { op: "put"; key: string; input: PutInput }
-  | { op: "delete"; key: string; condition: WriteCondition }
-  | { op: "expire"; key: string; expiry: Expiry; condition: WriteCondition }
-  | { op: "incr"; key: string; input: IncrInput };
+import { arrayReply, deadlineReply, integerReply, jsonTextOf, stringReply, unexpected } from "./reply";
 
 /** KEYS and ARGV of one ops-script call. */
 export interface ScriptCall {
@@ -38,7 +28,7 @@ function conditionArgs(condition: WriteCondition): [string, string] {
   return condition.kind === "version" ? ["version", String(condition.version)] : [condition.kind, ""];
 }
 
-function argsOf(op: ScriptOp): string[] {
+function argsOf(op: StoreOp): string[] {
   switch (op.op) {
     case "get":
       return ["get", op.key, "", "", "", "", "", ""];
@@ -62,7 +52,7 @@ function argsOf(op: ScriptOp): string[] {
 }
 
 /** Encodes operations as one call of the ops script. */
-export function encodeOps(ops: readonly ScriptOp[], layout: KeyLayout): ScriptCall {
+export function encodeOps(ops: readonly StoreOp[], layout: KeyLayout): ScriptCall {
   const keys = [layout.revision, layout.index];
   const args: string[] = [];
   for (const op of ops) {
@@ -74,15 +64,14 @@ export function encodeOps(ops: readonly ScriptOp[], layout: KeyLayout): ScriptCa
   return { keys, args };
 }
 
-/** Splits the ops script's reply into one array per operation. */
-export function opReplies(reply: unknown, count: number): unknown[][] {
-  const replies = arrayReply(reply, "the ops script").map((item) => arrayReply(item, "an op"));
-  if (replies.length !== count) throw unexpected(`${count} ops`, reply);
-  return replies;
+/** Decodes the ops script's reply: one result per operation, in order. */
+export function decodeResults(ops: readonly StoreOp[], reply: unknown): StoreResult[] {
+  const replies = arrayReply(reply, "the ops script");
+  if (replies.length !== ops.length) throw unexpected(`${ops.length} ops`, reply);
+  return ops.map((op, index) => decodeResult(op, arrayReply(replies[index], "an op")));
 }
 
-/** Decodes a get. */
-export function decodeGet(reply: unknown[]): Entry | null {
+function decodeGet(reply: unknown[]): Entry | null {
   if (reply[0] === "missing") return null;
   const metadata = stringReply(reply[4], "get metadata");
   return {
@@ -93,8 +82,7 @@ export function decodeGet(reply: unknown[]): Entry | null {
   };
 }
 
-/** Decodes a put. */
-export function decodePut(reply: unknown[]): PutResult {
+function decodePut(reply: unknown[]): PutResult {
   const status = reply[0];
   if (status === "conflict") return { status };
   if (status !== "created" && status !== "replaced") throw unexpected("put", reply);
@@ -105,15 +93,13 @@ export function decodePut(reply: unknown[]): PutResult {
   };
 }
 
-/** Decodes a delete. */
-export function decodeDelete(reply: unknown[]): DeleteResult {
+function decodeDelete(reply: unknown[]): DeleteResult {
   const status = reply[0];
   if (status !== "deleted" && status !== "missing" && status !== "conflict") throw unexpected("delete", reply);
   return { status };
 }
 
-/** Decodes an expiry change. */
-export function decodeExpire(reply: unknown[]): ExpireResult {
+function decodeExpire(reply: unknown[]): ExpireResult {
   const status = reply[0];
   if (status === "missing" || status === "conflict") return { status };
   if (status !== "updated") throw unexpected("expire", reply);
@@ -124,8 +110,7 @@ export function decodeExpire(reply: unknown[]): ExpireResult {
   };
 }
 
-/** Decodes an increment. */
-export function decodeIncr(reply: unknown[]): IncrResult {
+function decodeIncr(reply: unknown[]): IncrResult {
   if (reply[0] === "not_integer") return { status: "not_integer" };
   return {
     status: "ok",
@@ -134,18 +119,18 @@ export function decodeIncr(reply: unknown[]): IncrResult {
   };
 }
 
-/** Decodes the result of one batch op. */
-export function decodeBatchResult(op: ScriptOp, reply: unknown[]): BatchResult {
+function decodeResult(op: StoreOp, reply: unknown[]): StoreResult {
+  const { key } = op;
   switch (op.op) {
     case "get":
-      return { op: "get", entry: decodeGet(reply) };
+      return { op: "get", key, entry: decodeGet(reply) };
     case "put":
-      return { op: "put", result: decodePut(reply) };
+      return { op: "put", key, result: decodePut(reply) };
     case "delete":
-      return { op: "delete", result: decodeDelete(reply) };
-    case "incr":
-      return { op: "incr", result: decodeIncr(reply) };
+      return { op: "delete", key, result: decodeDelete(reply) };
     case "expire":
-      throw new Error("expire is not a batch operation");
+      return { op: "expire", key, result: decodeExpire(reply) };
+    case "incr":
+      return { op: "incr", key, result: decodeIncr(reply) };
   }
 }

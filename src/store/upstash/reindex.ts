@@ -23,15 +23,19 @@ export async function reindexNamespace(
   let added = 0;
   do {
     const reply = arrayReply(
-      await gateway.command(["scan", cursor, "match", globFor(layout.prefix), "count", SCAN_COUNT]),
+      await gateway.command(["scan", cursor, "match", globFor(layout.namespace), "count", SCAN_COUNT]),
       "SCAN",
     );
     cursor = stringReply(reply[0], "SCAN cursor");
     const candidates = arrayReply(reply[1], "SCAN keys")
       .map((key) => stringReply(key, "SCAN key"))
-      .filter((key) => key.startsWith(layout.prefix) && !key.startsWith(layout.reservedNamespace));
+      .filter((key) => key.startsWith(layout.namespace) && !key.startsWith(layout.reservedNamespace));
     if (candidates.length > 0) {
-      const reply = await gateway.run(script, [layout.index], [layout.prefix, layout.reservedNamespace, ...candidates]);
+      const reply = await gateway.run(
+        script,
+        [layout.index],
+        [layout.namespace, layout.reservedNamespace, ...candidates],
+      );
       added += integerReply(reply, "reindex");
     }
   } while (cursor !== "0");

@@ -1,4 +1,4 @@
-import { StorageUnavailableError } from "../errors";
+import { StorageUnavailableError } from "../../problems";
 
 /** The error for a reply of the wrong shape (a broken bridge or proxy, not a missing key). */
 export function unexpected(what: string, value: unknown): StorageUnavailableError {
@@ -28,4 +28,23 @@ export function integerReply(value: unknown, what: string): number {
 export function deadlineReply(value: unknown, what: string): number | null {
   const at = integerReply(value, what);
   return at === -1 ? null : at;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The JSON text of a value read from Redis. The store writes JSON text, which
+ * comes back as is (big integers keep their digits, "123" stays a string); a
+ * plain string another client wrote (`redis-cli SET k hello`) reads back as
+ * that string, JSON-encoded.
+ */
+export function jsonTextOf(raw: string): string {
+  return isJson(raw) ? raw : JSON.stringify(raw);
 }

@@ -1,6 +1,4 @@
 import type {
-  BatchOp,
-  BatchResult,
   DeleteResult,
   Entry,
   ExpireResult,
@@ -12,28 +10,20 @@ import type {
   ListPage,
   PutInput,
   PutResult,
+  ResultOf,
+  StoreOp,
+  StoreResult,
   WriteCondition,
 } from "../types";
 import type { LoadedScript, UpstashGateway } from "./gateway";
-import { jsonTextOf } from "./json-text";
 import { KeyLayout } from "./layout";
 import { decodeListPage, listArgs } from "./listing";
 import { LIST_LUA } from "./lua/list";
 import { OPS_LUA } from "./lua/ops";
 import { REINDEX_LUA } from "./lua/reindex";
-import {
-  decodeBatchResult,
-  decodeDelete,
-  decodeExpire,
-  decodeGet,
-  decodeIncr,
-  decodePut,
-  encodeOps,
-  opReplies,
-  type ScriptOp,
-} from "./ops";
+import { decodeResults, encodeOps } from "./ops";
 import { reindexNamespace } from "./reindex";
-import { integerReply, stringReply } from "./reply";
+import { integerReply, jsonTextOf, stringReply } from "./reply";
 
 /**
  * The Upstash Redis backend. Every call is one HTTP round trip: GET or EXISTS
@@ -50,16 +40,16 @@ export class UpstashStore implements KvStore {
 
   constructor(
     private readonly gateway: UpstashGateway,
-    prefix: string,
+    namespace: string,
   ) {
-    this.layout = new KeyLayout(prefix);
+    this.layout = new KeyLayout(namespace);
     this.opsScript = gateway.script(OPS_LUA);
     this.listScript = gateway.script(LIST_LUA);
     this.reindexScript = gateway.script(REINDEX_LUA);
   }
 
   async get(key: string): Promise<Entry | null> {
-    return decodeGet(await this.runOne({ op: "get", key }));
+    return (await this.runOne({ op: "get", key })).entry;
   }
 
   async getJson(key: string): Promise<string | null> {
@@ -72,19 +62,19 @@ export class UpstashStore implements KvStore {
   }
 
   async put(key: string, input: PutInput): Promise<PutResult> {
-    return decodePut(await this.runOne({ op: "put", key, input }));
+    return (await this.runOne({ op: "put", key, input })).result;
   }
 
   async delete(key: string, condition: WriteCondition): Promise<DeleteResult> {
-    return decodeDelete(await this.runOne({ op: "delete", key, condition }));
+    return (await this.runOne({ op: "delete", key, condition })).result;
   }
 
   async expire(key: string, expiry: Expiry, condition: WriteCondition): Promise<ExpireResult> {
-    return decodeExpire(await this.runOne({ op: "expire", key, expiry, condition }));
+    return (await this.runOne({ op: "expire", key, expiry, condition })).result;
   }
 
   async incr(key: string, input: IncrInput): Promise<IncrResult> {
-    return decodeIncr(await this.runOne({ op: "incr", key, input }));
+    return (await this.runOne({ op: "incr", key, input })).result;
   }
 
   async list(input: ListInput): Promise<ListPage> {
@@ -92,24 +82,18 @@ export class UpstashStore implements KvStore {
     return decodeListPage(reply);
   }
 
-  async batch(ops: BatchOp[]): Promise<BatchResult[]> {
+  async batch(ops: StoreOp[]): Promise<StoreResult[]> {
     if (ops.length === 0) return [];
-    const scriptOps = ops.map((op): ScriptOp => (op.op === "delete" ? { ...op, condition: { kind: "always" } } : op));
-    const replies = await this.runOps(scriptOps);
-    return scriptOps.map((op, index) => decodeBatchResult(op, replies[index]!));
+    const { keys, args } = encodeOps(ops, this.layout);
+    return decodeResults(ops, await this.gateway.run(this.opsScript, keys, args));
   }
 
   async reindex(): Promise<number> {
     return reindexNamespace(this.gateway, this.reindexScript, this.layout);
   }
 
-  private async runOne(op: ScriptOp): Promise<unknown[]> {
-    const [reply] = await this.runOps([op]);
-    return reply!;
-  }
-
-  private async runOps(ops: ScriptOp[]): Promise<unknown[][]> {
-    const { keys, args } = encodeOps(ops, this.layout);
-    return opReplies(await this.gateway.run(this.opsScript, keys, args), ops.length);
+  private async runOne<O extends StoreOp>(op: O): Promise<ResultOf<O>> {
+    const [result] = await this.batch([op]);
+    return result as ResultOf<O>;
   }
 }

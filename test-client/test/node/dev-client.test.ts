@@ -1,9 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { freePort, ROOT, startGroup, stopGroup } from "../support/processes";
+import { freePort, startGroup, stopGroup } from "../support/processes";
 
-// `npm run dev:client` is `wrangler dev -c test-client/wrangler.toml -c wrangler.toml`:
-// the same command runs here, on a free port instead of 8788.
+// `npm run dev:client` (which first makes sure .dev.vars chooses a backend, the Map
+// backend by default, then runs `wrangler dev -c test-client/wrangler.toml -c wrangler.toml`)
+// runs here as a user runs it, on a free port instead of 8788.
 let dev: ChildProcess;
 let base: string;
 let output = "";
@@ -24,9 +25,8 @@ async function waitUntilReady(url: string, deadline: number): Promise<void> {
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const wrangler = `${ROOT}node_modules/.bin/wrangler`;
-  const args = ["dev", "-c", "test-client/wrangler.toml", "-c", "wrangler.toml", "--port", String(port)];
-  dev = startGroup(wrangler, args, (text) => (output += text));
+  const args = ["run", "dev:client", "--", "--port", String(port)];
+  dev = startGroup("npm", args, (text) => (output += text));
   await waitUntilReady(`${base}/`, Date.now() + 45_000);
 }, 60_000);
 

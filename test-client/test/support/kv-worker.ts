@@ -4,8 +4,8 @@ import { kvWorkerBundle, ROOT } from "../../../tools/testing/kv-worker-bundle";
 /**
  * Miniflare options for the real KV worker (`edge-kv`): src/index.ts bundled
  * in memory by esbuild, with the vars and compatibility settings of the root
- * wrangler.toml. `.dev.vars` and secrets are left out, so tests always get the
- * memory backend with no tokens.
+ * wrangler.toml and the memory backend. `.dev.vars` and secrets are left out,
+ * so tests always run with no tokens.
  */
 export async function kvWorkerOptions(): Promise<WorkerOptions> {
   const bundle = await kvWorkerBundle();
@@ -14,6 +14,6 @@ export async function kvWorkerOptions(): Promise<WorkerOptions> {
     modules: [{ type: "ESModule", path: `${ROOT}.kv-worker.mjs`, contents: bundle.contents }],
     compatibilityDate: bundle.compatibilityDate,
     compatibilityFlags: bundle.compatibilityFlags,
-    bindings: bundle.vars,
+    bindings: { ...bundle.vars, STORAGE_BACKEND: "memory" },
   };
 }

@@ -147,7 +147,8 @@ const badPuts = fc.constantFrom(
     ...JSON_CT,
     "KV-Metadata": JSON.stringify({ m: "x".repeat(1100) }),
   }),
-  h("PUT metadata bad UTF-8", "PUT", putPath, "1", [400], { ...JSON_CT, "KV-Metadata": '{"m":"\u00c3\u0028"}' }),
+  // With a byte body node:http writes the header block as Latin-1: the header holds the bytes C3 28, not UTF-8.
+  h("PUT metadata bad UTF-8", "PUT", putPath, [0x31], [400], { ...JSON_CT, "KV-Metadata": '{"m":"\u00c3\u0028"}' }),
   h("PUT malformed JSON", "PUT", putPath, "{", [400]),
   h("PUT empty body", "PUT", putPath, "", [400]),
   h("PUT as text/plain", "PUT", putPath, "1", [415], { "Content-Type": "text/plain" }),

@@ -7,7 +7,11 @@ export function pathKey(key: string, encoding: Encoding): string {
   return encoding === "lower" ? hex : hex.toUpperCase();
 }
 
-/** A header value carrying UTF-8 text: Node sends header strings as Latin-1, one byte per character. */
-export function utf8Header(text: string): string {
-  return Buffer.from(text, "utf8").toString("latin1");
+/**
+ * JSON text for a header, every non-ASCII character escaped (`\u00e9`): the same
+ * JSON, in bytes that no client library re-encodes on the way. (node:http would
+ * send other characters in the body's encoding or refuse them.)
+ */
+export function asciiJson(text: string): string {
+  return text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

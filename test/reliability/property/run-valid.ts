@@ -1,8 +1,8 @@
 import type { Answer, Sent } from "../support/client";
-import { check, etagVersion, expectProblem, expectStatus, fail, parse } from "./checks";
+import { check, etagVersion, expectProblem, expectStatus, fail } from "./checks";
 import { FAR_TTL, type RunContext } from "./context";
 import { incrText, type ModelEntry } from "./model";
-import { pathKey, utf8Header } from "./request";
+import { asciiJson, pathKey } from "./request";
 import { runBatch } from "./run-batch";
 import { KEY_SUFFIXES, type ValidStep } from "./steps";
 
@@ -13,7 +13,7 @@ function checkEntryHeaders(ctx: RunContext, key: string, entry: ModelEntry, answ
     fail(`KV-Expires-At presence should be ${entry.expires}`, answer);
   const meta = answer.headers.get("kv-metadata");
   const actual = meta === null ? null : JSON.stringify(JSON.parse(meta));
-  if (actual !== entry.meta) fail(`KV-Metadata should be ${entry.meta}`, answer);
+  if (actual !== entry.meta) fail(`KV-Metadata should be ${entry.meta}, not ${actual}`, answer);
 }
 
 function condition(
@@ -86,7 +86,7 @@ export async function runValid(
         at: `?expires_at=${Math.floor(Date.now() / 1000) + 2 * FAR_TTL}`,
         keep: "?keep_ttl=1",
       }[s.expiry];
-      if (s.meta !== null) headers["KV-Metadata"] = utf8Header(s.meta);
+      if (s.meta !== null) headers["KV-Metadata"] = asciiJson(s.meta);
       const answer = await send(`/v1/kv/${pathKey(key, s.enc)}${query}`, {
         ...json(s.value.text, headers),
         method: "PUT",

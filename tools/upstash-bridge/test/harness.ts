@@ -85,7 +85,7 @@ export function useBridge(options: RedisServerOptions = {}): BridgeHarness {
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      let json: unknown = undefined;
+      let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {

@@ -16,13 +16,15 @@ local function now_ms()
   return now_cache
 end
 
--- The deadline (unix ms) of a live value key, or nil. The deadline the store
+-- The deadline (unix ms) of a live value key, or nil. Redis deletes a key once
+-- its expire time has passed, so the store sets expire time = deadline - 1 and
+-- a key is gone at its deadline, as on the Map backend. The deadline the store
 -- recorded wins while it agrees with Redis's own TTL; a TTL another client set
 -- is read from PTTL.
 local function deadline_of(vkey, recorded)
   local pttl = redis.call('PTTL', vkey)
   if pttl < 0 then return nil end
-  local derived = now_ms() + pttl
+  local derived = now_ms() + pttl + 1
   if recorded ~= nil and math.abs(recorded - derived) <= 1000 then return recorded end
   return derived
 end

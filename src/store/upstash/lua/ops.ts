@@ -38,8 +38,9 @@ local function deadline_for(kind, at_text, state)
   return nil
 end
 
+-- Gone at the deadline: Redis keeps a key through its expire time (see deadline_of).
 local function set_deadline(at, key)
-  if at then redis.call('PEXPIREAT', key, int_text(at)) else redis.call('PERSIST', key) end
+  if at then redis.call('PEXPIREAT', key, int_text(at - 1)) else redis.call('PERSIST', key) end
 end
 
 -- Writes the meta hash afresh: version, deadline, metadata.

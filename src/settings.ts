@@ -1,0 +1,192 @@
+import { ConfigError } from "./problems";
+
+/** Which backend serves the store. */
+export type BackendName = "memory" | "upstash";
+
+/** The names of the worker's text settings (vars and secrets). */
+export type SettingName = { [K in keyof Env]: Env[K] extends string ? K : never }[keyof Env];
+
+/** Settings as configuration reads them: any of them may be absent or empty at run time. */
+export type Settings = { readonly [K in SettingName]?: string | undefined };
+
+/** Limits checked before any storage call. */
+export interface Limits {
+  maxKeyBytes: number;
+  maxValueBytes: number;
+  maxMetadataBytes: number;
+  maxBatchOps: number;
+  maxListLimit: number;
+}
+
+/** What the code uses when a setting is unset or empty; the documentation quotes these. */
+export const DEFAULTS = {
+  limits: {
+    maxKeyBytes: 512,
+    maxValueBytes: 1024 * 1024,
+    maxMetadataBytes: 1024,
+    maxBatchOps: 100,
+    maxListLimit: 1000,
+  } satisfies Limits,
+  /** Keys a listing page holds when the request names no `limit` (capped by maxListLimit). */
+  listPageSize: 100,
+  upstashTimeoutMs: 2000,
+} as const;
+
+/** Which requests get a log line of their own (Workers Logs records every invocation anyway). */
+export type RequestLogging = "notable" | "all";
+
+/** The worker's settings, parsed once from its bindings. */
+export interface Config {
+  backend: BackendName;
+  /** Namespace prefix of every Redis key (KV_PREFIX; Upstash backend). */
+  namespace: string;
+  limits: Limits;
+  upstash: { url: string; token: string; timeoutMs: number };
+  corsOrigins: string[];
+  allowAnonymous: boolean;
+  logRequests: RequestLogging;
+  /**
+   * The first setting found missing or malformed. The data routes answer 503
+   * `misconfigured` naming it; `GET /` reports it; the other public routes
+   * serve on the defaults.
+   */
+  problem: ConfigError | null;
+}
+
+function text(settings: Settings, name: SettingName): string {
+  return (settings[name] ?? "").trim();
+}
+
+function positiveInt(settings: Settings, name: SettingName, fallback: number): number {
+  const raw = text(settings, name);
+  if (raw === "") return fallback;
+  if (!/^[1-9][0-9]{0,9}$/.test(raw)) {
+    throw new ConfigError(name, `${name} must be a positive whole number, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function backendOf(settings: Settings): BackendName {
+  const chosen = text(settings, "STORAGE_BACKEND").toLowerCase();
+  const legacy = text(settings, "STORAGE_TYPE").toLowerCase();
+  // The older services' STORAGE_TYPE (memory | redis) applies when STORAGE_BACKEND is empty.
+  const name = chosen === "" ? legacy : chosen;
+  // Unset means the deployable backend, which fails closed without its secrets and tokens.
+  if (name === "" || name === "upstash" || name === "redis") return "upstash";
+  if (name === "memory") return "memory";
+  throw new ConfigError("STORAGE_BACKEND", `STORAGE_BACKEND must be 'memory' or 'upstash', got '${name}'`);
+}
+
+function corsOriginOf(entry: string): string {
+  if (entry === "*") return entry;
+  const bad = () =>
+    new ConfigError(
+      "KV_CORS_ORIGINS",
+      `KV_CORS_ORIGINS entries must be origins like https://app.example.com or *, got '${entry}'`,
+    );
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    throw bad();
+  }
+  const isHttp = url.protocol === "https:" || url.protocol === "http:";
+  if (!isHttp || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") throw bad();
+  return url.origin;
+}
+
+/** The CORS allowlist: comma-separated origins, normalised as browsers send them in `Origin`. */
+function corsOriginsOf(settings: Settings): string[] {
+  return text(settings, "KV_CORS_ORIGINS")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "")
+    .map(corsOriginOf);
+}
+
+function requestLoggingOf(settings: Settings): RequestLogging {
+  const value = text(settings, "KV_LOG_REQUESTS").toLowerCase();
+  if (value === "" || value === "notable") return "notable";
+  if (value === "all") return "all";
+  throw new ConfigError("KV_LOG_REQUESTS", `KV_LOG_REQUESTS must be 'notable' or 'all', got '${value}'`);
+}
+
+function upstashOf(settings: Settings, backend: BackendName, timeoutMs: number): Config["upstash"] {
+  const url = text(settings, "UPSTASH_REDIS_REST_URL");
+  const token = text(settings, "UPSTASH_REDIS_REST_TOKEN");
+  if (backend === "upstash") {
+    if (url === "") {
+      throw new ConfigError(
+        "UPSTASH_REDIS_REST_URL",
+        "UPSTASH_REDIS_REST_URL is not set; the upstash backend needs it (`wrangler secret put UPSTASH_REDIS_REST_URL`)",
+      );
+    }
+    if (!/^https?:\/\/[^\s/?#]+/.test(url)) {
+      throw new ConfigError("UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_URL must be an http(s) URL");
+    }
+    if (token === "") {
+      throw new ConfigError(
+        "UPSTASH_REDIS_REST_TOKEN",
+        "UPSTASH_REDIS_REST_TOKEN is not set; the upstash backend needs it (`wrangler secret put UPSTASH_REDIS_REST_TOKEN`)",
+      );
+    }
+  }
+  return { url, token, timeoutMs };
+}
+
+/**
+ * Parses the worker's settings. Never throws: a missing or malformed setting
+ * takes its default and the first such setting is kept as `problem`, so the
+ * public routes still answer and the data routes refuse with its name.
+ */
+export function parseConfig(settings: Settings): Config {
+  let problem: ConfigError | null = null;
+  const read = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problem ??= error;
+      return fallback;
+    }
+  };
+  const backend = read(() => backendOf(settings), "upstash");
+  const limits: Limits = {
+    maxKeyBytes: read(
+      () => positiveInt(settings, "KV_MAX_KEY_BYTES", DEFAULTS.limits.maxKeyBytes),
+      DEFAULTS.limits.maxKeyBytes,
+    ),
+    maxValueBytes: read(
+      () => positiveInt(settings, "KV_MAX_VALUE_BYTES", DEFAULTS.limits.maxValueBytes),
+      DEFAULTS.limits.maxValueBytes,
+    ),
+    maxMetadataBytes: read(
+      () => positiveInt(settings, "KV_MAX_METADATA_BYTES", DEFAULTS.limits.maxMetadataBytes),
+      DEFAULTS.limits.maxMetadataBytes,
+    ),
+    maxBatchOps: read(
+      () => positiveInt(settings, "KV_MAX_BATCH_OPS", DEFAULTS.limits.maxBatchOps),
+      DEFAULTS.limits.maxBatchOps,
+    ),
+    maxListLimit: read(
+      () => positiveInt(settings, "KV_MAX_LIST_LIMIT", DEFAULTS.limits.maxListLimit),
+      DEFAULTS.limits.maxListLimit,
+    ),
+  };
+  const timeoutMs = read(
+    () => positiveInt(settings, "UPSTASH_TIMEOUT_MS", DEFAULTS.upstashTimeoutMs),
+    DEFAULTS.upstashTimeoutMs,
+  );
+  const config: Config = {
+    backend,
+    namespace: settings.KV_PREFIX ?? "",
+    limits,
+    upstash: read(() => upstashOf(settings, backend, timeoutMs), { url: "", token: "", timeoutMs }),
+    corsOrigins: read(() => corsOriginsOf(settings), []),
+    allowAnonymous: text(settings, "KV_ALLOW_ANONYMOUS").toLowerCase() === "true",
+    logRequests: read(() => requestLoggingOf(settings), "notable"),
+    problem: null,
+  };
+  config.problem = problem;
+  return config;
+}
