@@ -84,6 +84,14 @@ describe.concurrent("npm run smoke", () => {
     expect(liar.keys("ignores-ttl")).toEqual([]);
   });
 
+  it("exits 1 when only DELETE answers 500, even with the success message as its body", async () => {
+    const result = await smoke(["--url", liar.url("delete-500-ok-body")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL {2}deletion: delete {2}\(DELETE \/delete\/\S+ → 500, expected 200,/);
+    expect(result.stdout).toContain("3 of 7 workflows failed: deletion, overwrite, null_value");
+    expect(result.stdout).not.toMatch(/PASS .*→ 5\d\d/);
+  });
+
   it("exits 1 when nothing listens at the URL", async () => {
     const result = await smoke(["--url", dead]);
     expect(result.code).toBe(1);
