@@ -33,6 +33,8 @@ export const LIAR_MODES = [
   "delete-500-ok-body",
   /** Never answers. */
   "silent",
+  /** Answers every request 401, quoting the Authorization header it got (a hostile server). */
+  "echo-auth",
 ] as const;
 
 /** One of LIAR_MODES. */

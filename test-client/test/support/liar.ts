@@ -135,6 +135,10 @@ export async function startLiar(): Promise<Liar> {
     const body = await readBody(request);
     if (mode === undefined) return send(response, { status: 404, body: { detail: "unknown mode" } });
     if (mode === "silent") return; // never answers; the client's timeout ends it
+    if (mode === "echo-auth") {
+      const detail = `Refused 'Authorization: ${request.headers.authorization ?? ""}'`;
+      return send(response, problem(mode, 401, "unauthorized", detail));
+    }
     if (mode === "auth" && request.headers.authorization !== `Bearer ${LIAR_TOKEN}`) {
       return send(response, problem(mode, 401, "unauthorized", "A bearer token is required"));
     }

@@ -140,6 +140,15 @@ describe("the test client against a KV server that lies", () => {
     });
   });
 
+  it("never shows KV_TOKEN, even when the KV server quotes it back", async () => {
+    const token = "worker-secret-0123456789";
+    const answer = await callClientWith("/test_all", { ...liar("echo-auth"), KV_TOKEN: token });
+    expectLoudFailure(answer);
+    const text = JSON.stringify(answer.body);
+    expect(text).not.toContain(token);
+    expect(text).toContain("Refused 'Authorization: Bearer [KV_TOKEN]'");
+  });
+
   it("sends KV_TOKEN as a bearer token", async () => {
     const withToken = await callClientWith("/test_all", { ...liar("auth"), KV_TOKEN: "secret-token" });
     expect(withToken.status).toBe(200);
