@@ -26,8 +26,8 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          // Reliability tests drive workerd and redis-server from Node: their own project.
-          exclude: ["test/reliability/**"],
+          // Reliability and dev-server tests drive processes from Node: their own projects.
+          exclude: ["test/reliability/**", "test/dev-server/**"],
           // Starts redis-server + the Upstash bridge for the upstash tests (inject("upstash")).
           globalSetup: ["./test/global-setup.ts"],
         },
@@ -60,6 +60,8 @@ export default defineConfig({
       },
       // "bridge": the Upstash bridge and the redis-server helper, in Node.
       "./tools/upstash-bridge/vitest.config.ts",
+      // "dev-server": the KV worker under `npm run dev` and under plain workerd.
+      "./test/dev-server/vitest.config.ts",
       // "reliability": outage, durability, concurrency and hostile input, driving
       // redis-server, the bridge and workerd from Node (after the other projects).
       "./test/reliability/vitest.config.ts",

@@ -6,13 +6,21 @@ import { parseArgs } from "node:util";
 import { startRedisServer } from "./testing/redis-server";
 import { startBridge } from "./upstash-bridge";
 
-const USAGE = `npm run dev:redis -- [--port 8787] [--bridge-port 8079] [--redis-port 6380] [--data-dir .data/redis] [--auth]
+const USAGE = `npm run dev:redis -- [--port 8789] [--redis-port 6380] [--bridge-port <port>] [--data-dir .data/redis] [--auth]
 
 Local development on the Upstash backend with real persistence: starts
 redis-server (AOF + snapshots under --data-dir), the Upstash bridge in front of
-it, and \`wrangler dev\` with STORAGE_BACKEND=upstash pointed at the bridge.
-Ctrl-C stops all three. Without --auth the worker allows anonymous access
-(KV_ALLOW_ANONYMOUS=true); with it, the tokens of .dev.vars apply.`;
+it (on a free port unless --bridge-port), and \`wrangler dev\` with
+STORAGE_BACKEND=upstash pointed at the bridge. Ctrl-C stops all three. Without
+--auth the worker allows anonymous access (KV_ALLOW_ANONYMOUS=true); with it,
+the tokens of .dev.vars apply.
+
+The default ports differ from those of \`npm run dev\` (8787), \`npm run dev:client\`
+(8788) and \`npm run bridge\` (8079, Redis 6379), so all of them can run at once.`;
+
+/** Where the worker listens unless --port says otherwise: beside `npm run dev` (8787) and `dev:client` (8788). */
+const WORKER_PORT = 8789;
+const REDIS_PORT = 6380;
 
 function portOption(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined) return fallback;
@@ -39,9 +47,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const workerPort = portOption(values.port, 8787, "port");
-  const bridgePort = portOption(values["bridge-port"], 8079, "bridge-port");
-  const redisPort = portOption(values["redis-port"], 6380, "redis-port");
+  const workerPort = portOption(values.port, WORKER_PORT, "port");
+  // 0: a free port. Nothing outside this command needs to know it; it is printed.
+  const bridgePort = values["bridge-port"] === undefined ? 0 : portOption(values["bridge-port"], 0, "bridge-port");
+  const redisPort = portOption(values["redis-port"], REDIS_PORT, "redis-port");
   const dataDir = resolve(values["data-dir"] ?? ".data/redis");
   mkdirSync(dataDir, { recursive: true });
 
@@ -69,7 +78,11 @@ async function main(): Promise<void> {
   const wrangler = spawn(
     resolve("node_modules/.bin/wrangler"),
     ["dev", "--ip", "127.0.0.1", "--port", String(workerPort), ...vars.flatMap((v) => ["--var", v])],
-    { stdio: "inherit" },
+    // As `npm run dev` does: no Request.cf download and no telemetry (docs/dev-server.md).
+    {
+      stdio: "inherit",
+      env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...process.env },
+    },
   );
 
   let stopping = false;

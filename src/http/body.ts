@@ -11,9 +11,11 @@ function tooLarge(limit: number, size: number | null): ApiError {
 }
 
 /**
- * Reads a request body as UTF-8 text, refusing it with 413 as soon as it is
- * known to exceed `limit` bytes: from Content-Length before reading anything,
- * or while streaming, without buffering past the limit.
+ * Reads a request body as UTF-8 text, refusing it with 413 when it exceeds
+ * `limit` bytes: from Content-Length before reading anything, or while
+ * streaming, without buffering past the limit. A streamed body found too
+ * large is still read to its end, and thrown away, up to twice the limit in
+ * all (see discardRest); past that, reading stops.
  */
 export async function readBoundedText(request: Request, limit: number): Promise<string> {
   const header = request.headers.get("content-length");
@@ -30,13 +32,38 @@ export async function readBoundedText(request: Request, limit: number): Promise<
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit, null);
-    }
+    if (size > limit) throw tooLarge(limit, await discardRest(reader, size, 2 * limit));
     chunks.push(value);
   }
   return decodeUtf8(concat(chunks, size), limit);
+}
+
+/**
+ * Reads the rest of a refused body, keeping nothing, and answers its whole
+ * size, or null when it gave up past `most` bytes (or the client went away).
+ * Answering while the client still sends leaves the rest unread on the
+ * connection: workerd then resets it, so the client may never see the 413,
+ * and `wrangler dev`'s proxy loses the next request ("Network connection
+ * lost") and exits. Reading at most `most` bytes bounds the work a refused
+ * body costs.
+ */
+async function discardRest(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  read: number,
+  most: number,
+): Promise<number | null> {
+  let size = read;
+  try {
+    while (size <= most) {
+      const { done, value } = await reader.read();
+      if (done) return size;
+      size += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing is left to keep consistent.
+  }
+  return null;
 }
 
 function decodeUtf8(bytes: Uint8Array, limit: number): string {

@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type Answer, runPipeline, runSingle, runTransaction } from "./execute";
 import { isAuthorized } from "./protocol/auth";
 import { BadRequestError, toCommand, toCommands } from "./protocol/command";
-import { JsonSyntaxError, parseJsonBody } from "./protocol/json-body";
+import { JsonBodyError, parseJsonBody } from "./protocol/json-body";
 import { errorJson } from "./protocol/reply-json";
 import { RedisUnavailableError } from "./redis/connection";
 import type { ConnectionPool } from "./redis/pool";
@@ -78,7 +78,7 @@ export function createBridgeApp(options: BridgeAppOptions): Hono {
 
   app.notFound((c) => json(c, 404, errorJson("Not Found")));
   app.onError((error, c) => {
-    if (error instanceof BadRequestError || error instanceof JsonSyntaxError) {
+    if (error instanceof BadRequestError || error instanceof JsonBodyError) {
       return json(c, 400, errorJson(error.message));
     }
     if (error instanceof RedisUnavailableError) return json(c, 503, errorJson(error.message));

@@ -1,12 +1,12 @@
 import { standardContext } from "../workflows/runtime";
 import { runSuite } from "../workflows/suite";
-import { httpTransport } from "../workflows/transport";
-import { parseSmokeArgs, USAGE, UsageError } from "./args";
+import { httpTransport, redactToken } from "../workflows/transport";
+import { parseSmokeArgs, type SmokeOptions, USAGE, UsageError } from "./args";
 import { formatReport, paletteFor } from "./format";
 
 /** Runs the smoke command; resolves to the exit status. */
 async function main(): Promise<number> {
-  let options;
+  let options: SmokeOptions | null;
   try {
     options = parseSmokeArgs(process.argv.slice(2), process.env);
   } catch (error) {
@@ -26,13 +26,20 @@ async function main(): Promise<number> {
   const started = performance.now();
   const report = await runSuite(standardContext(transport));
   const elapsed = performance.now() - started;
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify({ target: options.url, ...report }, null, 2)}\n`);
-  } else {
-    const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(`${formatReport(report, options.url, elapsed, paletteFor(colour))}\n`);
-  }
+  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const output = options.json
+    ? JSON.stringify({ target: options.url, ...report }, null, 2)
+    : formatReport(report, options.url, elapsed, paletteFor(colour));
+  // The transport already keeps the token out of bodies and errors; this also covers the rest.
+  process.stdout.write(`${redactToken(output, options.token)}\n`);
   return report.outcome === "passed" ? 0 : 1;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  // Even a crash's message goes through the redaction.
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`smoke: unexpected error: ${redactToken(text, (process.env.KV_TOKEN ?? "").trim())}\n`);
+  process.exitCode = 1;
+}

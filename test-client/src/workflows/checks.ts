@@ -47,7 +47,7 @@ export function hasValue(expected: unknown): Check {
 }
 
 /** The `value` member of a `{"value": ...}` body. */
-export function valueOf(reply: KvReply): JsonValue {
+export function valueMember(reply: KvReply): JsonValue {
   const body = objectBody(reply);
   if (!("value" in body)) throw new CheckError(`expected a 'value' member, got ${preview(body)}`);
   return body.value as JsonValue;

@@ -1,4 +1,4 @@
-import { hasValue, valueOf } from "./checks";
+import { hasValue, valueMember } from "./checks";
 import type { JsonValue } from "./json";
 import type { Workflow } from "./workflow";
 
@@ -17,7 +17,7 @@ export const overwrite: Workflow<{ final_value: JsonValue }> = {
     await session.deleteExisting("delete (cleanup)", key);
     return {
       details: `Key '${key}' was stored, overwritten with an object, and read back with the new value`,
-      fields: { final_value: valueOf(reply) },
+      fields: { final_value: valueMember(reply) },
     };
   },
 };

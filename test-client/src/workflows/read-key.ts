@@ -1,4 +1,4 @@
-import { type Check, CheckError, isKeyNotFound, isProblem, jsonBody, valueOf } from "./checks";
+import { type Check, CheckError, isKeyNotFound, isProblem, jsonBody, valueMember } from "./checks";
 import type { JsonValue } from "./json";
 import type { Workflow } from "./workflow";
 
@@ -10,7 +10,7 @@ export type KeyReading =
   | { key: string; result: "refused"; reason: string };
 
 const readable: Check = (reply) => {
-  if (reply.status === 200) valueOf(reply);
+  if (reply.status === 200) valueMember(reply);
   else if (reply.status === 404) isKeyNotFound(reply);
   else isProblem(reply);
 };
@@ -53,7 +53,7 @@ export function readKey(key: string): Workflow<KeyReading> {
       return {
         message: `Key '${key}' found`,
         details: "get answered 200 and exists answered true",
-        fields: { key, result: "found", value: valueOf(reply) },
+        fields: { key, result: "found", value: valueMember(reply) },
       };
     },
   };

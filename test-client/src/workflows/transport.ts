@@ -41,19 +41,34 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
 }
 
+/** What stands in for the bearer token wherever it would be shown. */
+export const TOKEN_PLACEHOLDER = "[KV_TOKEN]";
+
+/**
+ * Replaces every occurrence of `token` in `text` with TOKEN_PLACEHOLDER. A
+ * b64token needs no escaping in JSON, so this also holds for JSON text.
+ */
+export function redactToken(text: string, token: string): string {
+  return token === "" ? text : text.split(token).join(TOKEN_PLACEHOLDER);
+}
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 const GATEWAY_SNIPPET_CHARS = 200;
 
 /**
  * A transport over a `fetch` function. Network errors, timeouts, and 5xx
  * answers that are not JSON (a dev proxy or an edge error page answering for
- * a KV worker it could not reach) become KvUnreachableError.
+ * a KV worker it could not reach) become KvUnreachableError. The token never
+ * comes back out: a reply body or error that quotes it (a server echoing the
+ * Authorization header) has it replaced by TOKEN_PLACEHOLDER, since reports
+ * show bodies and errors.
  */
 export function httpTransport(fetchFn: FetchLike, options: HttpTransportOptions): Transport {
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const token = options.token ?? "";
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (token !== "") headers.Authorization = `Bearer ${token}`;
   return async (request) => {
     const init = {
       method: request.method,
@@ -67,9 +82,10 @@ export function httpTransport(fetchFn: FetchLike, options: HttpTransportOptions)
       const contentType = response.headers.get("content-type") ?? "";
       const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
       const requestId = response.headers.get("x-request-id");
-      reply = { status: response.status, mediaType, body: await response.text(), requestId };
+      const body = redactToken(await response.text(), token);
+      reply = { status: response.status, mediaType, body, requestId };
     } catch (error) {
-      throw new KvUnreachableError(describeFailure(error, timeoutMs));
+      throw new KvUnreachableError(redactToken(describeFailure(error, timeoutMs), token));
     }
     if (reply.status >= 500 && !isJsonMediaType(reply.mediaType)) {
       const snippet = reply.body.trim().slice(0, GATEWAY_SNIPPET_CHARS);

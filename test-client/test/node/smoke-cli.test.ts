@@ -84,6 +84,14 @@ describe.concurrent("npm run smoke", () => {
     expect(liar.keys("ignores-ttl")).toEqual([]);
   });
 
+  it("exits 1 when only DELETE answers 500, even with the success message as its body", async () => {
+    const result = await smoke(["--url", liar.url("delete-500-ok-body")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL {2}deletion: delete {2}\(DELETE \/delete\/\S+ → 500, expected 200,/);
+    expect(result.stdout).toContain("3 of 7 workflows failed: deletion, overwrite, null_value");
+    expect(result.stdout).not.toMatch(/PASS .*→ 5\d\d/);
+  });
+
   it("exits 1 when nothing listens at the URL", async () => {
     const result = await smoke(["--url", dead]);
     expect(result.code).toBe(1);
@@ -97,35 +105,60 @@ describe.concurrent("npm run smoke", () => {
     expect(result.stdout).toContain("no answer within 300 ms");
   });
 
-  it("sends --token, or KV_TOKEN from the environment, as a bearer token", async () => {
-    const [flag, fromEnv, none] = await Promise.all([
-      smoke(["--url", liar.url("auth"), "--token", LIAR_TOKEN]),
+  it("sends KV_TOKEN from the environment as a bearer token", async () => {
+    const [withToken, none] = await Promise.all([
       smoke(["--url", liar.url("auth")], { KV_TOKEN: LIAR_TOKEN }),
       smoke(["--url", liar.url("auth")]),
     ]);
-    expect(flag.code).toBe(0);
-    expect(fromEnv.code).toBe(0);
+    expect(withToken.code).toBe(0);
     expect(none.code).toBe(1);
     expect(none.stdout).toContain("got 401");
+  });
+
+  it("never prints the token, even when the server quotes it back, as text or JSON", async () => {
+    const token = "smoke-secret-0123456789";
+    const [text, json] = await Promise.all([
+      smoke(["--url", liar.url("echo-auth")], { KV_TOKEN: token }),
+      smoke(["--url", liar.url("echo-auth"), "--json"], { KV_TOKEN: token }),
+    ]);
+    for (const result of [text, json]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout + result.stderr).not.toContain(token);
+    }
+    expect(text.stdout).toContain("Refused 'Authorization: Bearer [KV_TOKEN]'");
+    expect(JSON.stringify(JSON.parse(json.stdout))).toContain("Bearer [KV_TOKEN]");
+  });
+
+  it("refuses --token (exit 2) and a malformed KV_TOKEN, never printing either", async () => {
+    const flag = await smoke(["--url", kvUrl, "--token", "flag-secret-0123456789"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("put the token in the KV_TOKEN environment variable");
+    expect(flag.stdout + flag.stderr).not.toContain("flag-secret");
+    const malformed = await smoke(["--url", kvUrl], { KV_TOKEN: "env secret\r\nX-Injected: 1" });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain("KV_TOKEN is not a bearer token");
+    expect(malformed.stdout + malformed.stderr).not.toContain("env secret");
   });
 
   it("exits 2 with the usage on stderr when the command line is wrong", async () => {
     const result = await smoke(["--url", "localhost:8787"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("smoke: --url must use http or https");
-    expect(result.stderr).toContain("Usage: npm run smoke");
+    expect(result.stderr).toContain("npm run -s smoke -- --url <KV worker URL>");
     expect(result.stdout).toBe("");
   });
 
   it("prints usage and exits 0 with --help", async () => {
     const result = await smoke(["--help"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Usage: npm run smoke -- --url <KV worker URL>");
+    expect(result.stdout).toContain("Usage: [KV_TOKEN=<token>] npm run -s smoke -- --url <KV worker URL>");
   });
 
-  it("is wired as `npm run smoke -- --url ...` in package.json", async () => {
-    const result = await run("npm", ["run", "--silent", "smoke", "--", "--url", kvUrl], { KV_TOKEN: undefined });
+  it("is wired as `npm run -s smoke -- --url ... --json`: stdout is the JSON report alone, no token anywhere", async () => {
+    const token = "npm-secret-0123456789";
+    const result = await run("npm", ["run", "-s", "smoke", "--", "--url", kvUrl, "--json"], { KV_TOKEN: token });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain("All 7 workflows passed");
+    expect(JSON.parse(result.stdout)).toMatchObject({ target: kvUrl, outcome: "passed" });
+    expect(result.stdout + result.stderr).not.toContain(token);
   });
 });

@@ -27,8 +27,14 @@ export const LIAR_MODES = [
   "plain-errors",
   /** Every request is a 500 problem body (reached, but broken). */
   "server-error",
+  /** Honest, except that every DELETE answers 500 with a problem body and keeps the key. */
+  "delete-500",
+  /** Honest, except that a DELETE of a key that exists removes it and answers 500 with the success message. */
+  "delete-500-ok-body",
   /** Never answers. */
   "silent",
+  /** Answers every request 401, quoting the Authorization header it got (a hostile server). */
+  "echo-auth",
 ] as const;
 
 /** One of LIAR_MODES. */

@@ -62,10 +62,12 @@ class FakeKv {
       return ok({ key, exists: mode === "always-ok" || this.read(key) !== undefined });
     }
     if (method === "DELETE" && route === "delete") {
+      if (mode === "delete-500") return problem(mode, 500, "storage_unavailable", "Storage failed during delete");
       const found = mode === "always-ok" || this.read(key) !== undefined;
       if (!found) return problem(mode, 404, "key_not_found", `Key '${key}' not found`);
       if (mode !== "sticky-delete") this.entries.delete(key);
-      return ok({ message: `Key '${key}' deleted successfully` });
+      const deleted = { message: `Key '${key}' deleted successfully` };
+      return mode === "delete-500-ok-body" ? { status: 500, body: deleted } : ok(deleted);
     }
     return problem(mode, 404, "route_not_found", `No route for ${method} ${path}`);
   }
@@ -133,6 +135,10 @@ export async function startLiar(): Promise<Liar> {
     const body = await readBody(request);
     if (mode === undefined) return send(response, { status: 404, body: { detail: "unknown mode" } });
     if (mode === "silent") return; // never answers; the client's timeout ends it
+    if (mode === "echo-auth") {
+      const detail = `Refused 'Authorization: ${request.headers.authorization ?? ""}'`;
+      return send(response, problem(mode, 401, "unauthorized", detail));
+    }
     if (mode === "auth" && request.headers.authorization !== `Bearer ${LIAR_TOKEN}`) {
       return send(response, problem(mode, 401, "unauthorized", "A bearer token is required"));
     }

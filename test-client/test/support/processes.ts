@@ -39,9 +39,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a long-running command in its own process group, so that `stopGroup` ends it and its children. */
-export function startGroup(command: string, args: string[], onOutput: (text: string) => void): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts a long-running command in its own process group, so that `stopGroup` ends it and
+ * its children; `env` adds to (or, with undefined, removes from) this process's environment.
+ */
+export function startGroup(
+  command: string,
+  args: string[],
+  onOutput: (text: string) => void,
+  env: Record<string, string | undefined> = {},
+): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => onOutput(chunk.toString("utf8")));
   return child;

@@ -15,6 +15,21 @@ function expectLoudFailure(answer: Answer): void {
   expect(answer.body.steps).toContainEqual(failed);
 }
 
+/** The delete step of each workflow that deletes. */
+const DELETE_STEP: Record<string, string> = {
+  deletion: "delete",
+  overwrite: "delete (cleanup)",
+  null_value: "delete",
+  unknown_key: "delete unknown key",
+};
+
+/** Every step, cleanup included, that was answered with a 5xx yet reported as a pass. */
+function stepsPassedWith500(answer: Answer): string[] {
+  return answer.body.steps
+    .filter((step) => step.actual_status !== null && step.actual_status >= 500 && step.pass)
+    .map((step) => `${step.workflow}: ${step.step}`);
+}
+
 function failingWorkflows(answer: Answer): string[] {
   return (answer.body.workflows ?? []).filter((w) => w.outcome !== "passed").map((w) => w.workflow);
 }
@@ -80,6 +95,58 @@ describe("the test client against a KV server that lies", () => {
   it("/test_get fails when a key no one wrote reads as present", async () => {
     const answer = await callClientWith("/test_get/anything", liar("always-ok"));
     expect(answer.body.failed_step).toMatchObject({ step: "get a key no one wrote", actual_status: 200 });
+  });
+
+  // Issue 18: a KV service that fails one kind of request only. Whatever the body
+  // says, a step answered 500 never passes, and the workflow names that step.
+  describe.each<LiarMode>(["delete-500", "delete-500-ok-body"])("when only DELETE answers 500 (%s)", (mode) => {
+    it("/test_deletion fails at its delete step, after the steps before it passed", async () => {
+      const answer = await callClientWith("/test_deletion", liar(mode));
+      expectLoudFailure(answer);
+      expect(answer.body.message).toBe("Deletion test failed");
+      expect(answer.body.failed_step).toMatchObject({
+        workflow: "deletion",
+        step: "delete",
+        method: "DELETE",
+        expected_status: 200,
+        actual_status: 500,
+        pass: false,
+        error: expect.stringContaining("expected status 200, got 500"),
+      });
+      expect(answer.body.detail).toContain("Step 'delete' (DELETE /delete/");
+      expect(answer.body.steps.map((step) => [step.step, step.pass])).toEqual([
+        ["set", true],
+        ["exists after set", true],
+        ["delete", false],
+        ["cleanup", mode === "delete-500-ok-body"],
+      ]);
+      expect(stepsPassedWith500(answer)).toEqual([]);
+    });
+
+    it("/test_all fails each workflow that deletes at its delete step, and no other", async () => {
+      const answer = await callClientWith("/test_all", liar(mode));
+      expectLoudFailure(answer);
+      const deleting = ["deletion", "overwrite", "null_value"];
+      // A DELETE of a key no one wrote reads 404 in the second mode, as it should.
+      const expected = mode === "delete-500" ? [...deleting, "unknown_key"] : deleting;
+      expect(failingWorkflows(answer)).toEqual(expected);
+      expect(answer.body.failed_steps?.map((step) => [step.workflow, step.step, step.actual_status])).toEqual(
+        expected.map((workflow) => [workflow, DELETE_STEP[workflow], 500]),
+      );
+      expect(answer.body.steps.filter((step) => step.actual_status === 500).length).toBeGreaterThanOrEqual(
+        expected.length,
+      );
+      expect(stepsPassedWith500(answer)).toEqual([]);
+    });
+  });
+
+  it("never shows KV_TOKEN, even when the KV server quotes it back", async () => {
+    const token = "worker-secret-0123456789";
+    const answer = await callClientWith("/test_all", { ...liar("echo-auth"), KV_TOKEN: token });
+    expectLoudFailure(answer);
+    const text = JSON.stringify(answer.body);
+    expect(text).not.toContain(token);
+    expect(text).toContain("Refused 'Authorization: Bearer [KV_TOKEN]'");
   });
 
   it("sends KV_TOKEN as a bearer token", async () => {

@@ -16,7 +16,13 @@ function argumentText(value: JsonValue, position: number): string {
   if (typeof value === "boolean") return value ? "true" : "false";
   if (value instanceof JsonNumber) {
     // Integers keep the client's digits exactly; other numbers get JS's decimal form.
-    return /^-?[0-9]+$/.test(value.text) ? value.text : String(Number(value.text));
+    if (/^-?[0-9]+$/.test(value.text)) return value.text;
+    const number = Number(value.text);
+    if (!Number.isFinite(number)) {
+      const shown = value.text.length > 40 ? `${value.text.slice(0, 40)}...` : value.text;
+      throw new BadRequestError(`ERR argument ${position} (${shown}) is not a finite number`);
+    }
+    return String(number);
   }
   const what = value === null ? "null" : Array.isArray(value) ? "an array" : "an object";
   throw new BadRequestError(`ERR argument ${position} is ${what}; arguments must be strings, numbers or booleans`);

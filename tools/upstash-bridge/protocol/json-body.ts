@@ -6,17 +6,25 @@ export class JsonNumber {
 /** A JSON value as the bridge reads request bodies: numbers stay text. */
 export type JsonValue = string | boolean | null | JsonNumber | JsonValue[] | { [key: string]: JsonValue };
 
-/** The request body is not valid JSON. */
-export class JsonSyntaxError extends Error {
-  override readonly name = "JsonSyntaxError";
+/** The request body is not valid JSON, or nests deeper than MAX_JSON_DEPTH. */
+export class JsonBodyError extends Error {
+  override readonly name = "JsonBodyError";
 }
+
+/**
+ * Deepest nesting of arrays and objects the bridge reads. A command is one
+ * level and a batch two; the bound keeps a hostile body from overflowing the
+ * parser's recursion.
+ */
+export const MAX_JSON_DEPTH = 32;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const WHITESPACE = /[ \t\n\r]*/y;
 
 /**
  * Parses JSON like JSON.parse, except that numbers become JsonNumber with
- * their exact text (Node 20's JSON.parse cannot give the source of a number).
+ * their exact text (Node 20's JSON.parse cannot give the source of a number),
+ * and nesting deeper than MAX_JSON_DEPTH is refused.
  */
 export function parseJsonBody(text: string): JsonValue {
   let at = 0;
@@ -27,7 +35,7 @@ export function parseJsonBody(text: string): JsonValue {
     at = WHITESPACE.lastIndex;
   };
   const fail = (what: string): never => {
-    throw new JsonSyntaxError(`Invalid JSON body: ${what} at position ${at}`);
+    throw new JsonBodyError(`Invalid JSON body: ${what} at position ${at}`);
   };
   const expect = (char: string) => {
     if (text[at] !== char) fail(`expected '${char}'`);
@@ -51,9 +59,12 @@ export function parseJsonBody(text: string): JsonValue {
     }
   };
 
-  const readValue = (): JsonValue => {
+  const readValue = (depth: number): JsonValue => {
     skipWhitespace();
     const char = text[at];
+    if ((char === "[" || char === "{") && depth >= MAX_JSON_DEPTH) {
+      throw new JsonBodyError(`ERR JSON body nested deeper than ${MAX_JSON_DEPTH} levels at position ${at}`);
+    }
     if (char === "[") {
       at++;
       const items: JsonValue[] = [];
@@ -63,7 +74,7 @@ export function parseJsonBody(text: string): JsonValue {
         return items;
       }
       for (;;) {
-        items.push(readValue());
+        items.push(readValue(depth + 1));
         skipWhitespace();
         if (text[at] === ",") at++;
         else {
@@ -86,7 +97,7 @@ export function parseJsonBody(text: string): JsonValue {
         const key = readString();
         skipWhitespace();
         expect(":");
-        object[key] = readValue();
+        object[key] = readValue(depth + 1);
         skipWhitespace();
         if (text[at] === ",") at++;
         else {
@@ -113,7 +124,7 @@ export function parseJsonBody(text: string): JsonValue {
     return new JsonNumber(match[0]);
   };
 
-  const value = readValue();
+  const value = readValue(0);
   skipWhitespace();
   if (at !== text.length) fail("unexpected trailing content");
   return value;

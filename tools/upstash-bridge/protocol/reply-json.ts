@@ -4,14 +4,7 @@ function stringJson(bytes: Buffer, base64: boolean): string {
   return JSON.stringify(base64 ? bytes.toString("base64") : bytes.toString("utf8"));
 }
 
-/**
- * Writes a Redis reply as JSON text, the way Upstash's REST API answers:
- * integers as exact JSON numbers (even past 2^53), nil as null, arrays
- * recursively, and every string (simple or bulk, at any depth) as base64 of
- * its bytes in base64 mode, or UTF-8 text otherwise. An error nested inside an
- * array is written like a string; top-level errors are the caller's business.
- */
-export function replyJson(reply: RespValue, base64: boolean): string {
+function scalarJson(reply: Exclude<RespValue, { kind: "array" }>, base64: boolean): string {
   switch (reply.kind) {
     case "integer":
       return reply.text;
@@ -21,9 +14,38 @@ export function replyJson(reply: RespValue, base64: boolean): string {
       return reply.bytes === null ? "null" : stringJson(reply.bytes, base64);
     case "error":
       return stringJson(Buffer.from(reply.message, "utf8"), base64);
-    case "array":
-      return reply.items === null ? "null" : `[${reply.items.map((item) => replyJson(item, base64)).join(",")}]`;
   }
+}
+
+/**
+ * Writes a Redis reply as JSON text, the way Upstash's REST API answers:
+ * integers as exact JSON numbers (even past 2^53), nil as null, arrays at
+ * any depth, and every string (simple or bulk, at any depth) as base64 of
+ * its bytes in base64 mode, or UTF-8 text otherwise. An error nested inside an
+ * array is written like a string; top-level errors are the caller's business.
+ * Nested arrays are walked with an explicit stack: no depth overflows it.
+ */
+export function replyJson(reply: RespValue, base64: boolean): string {
+  const parts: string[] = [];
+  // What is left to write, the next piece last.
+  const pending: Array<RespValue | "," | "]"> = [reply];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next === "," || next === "]") {
+      parts.push(next);
+    } else if (next.kind !== "array") {
+      parts.push(scalarJson(next, base64));
+    } else if (next.items === null) {
+      parts.push("null");
+    } else {
+      parts.push("[");
+      pending.push("]");
+      for (let index = next.items.length - 1; index >= 0; index--) {
+        pending.push(next.items[index]!);
+        if (index > 0) pending.push(",");
+      }
+    }
+  }
+  return parts.join("");
 }
 
 /** `{"result":…}` or `{"error":"…"}` for one command's reply. */

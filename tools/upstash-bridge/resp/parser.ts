@@ -16,7 +16,10 @@ function lineEnd(buffer: Buffer, start: number): number {
   return cr;
 }
 
-function readValue(buffer: Buffer, start: number): Read {
+/** One value's header: a whole value, or an array whose `count` items follow. */
+type Header = { value: RespValue; end: number } | { count: number; end: number };
+
+function readHeader(buffer: Buffer, start: number): Header {
   if (start >= buffer.length) throw new Incomplete(start + 1);
   const type = String.fromCharCode(buffer[start]!);
   const end = lineEnd(buffer, start + 1);
@@ -41,17 +44,38 @@ function readValue(buffer: Buffer, start: number): Read {
     case "*": {
       const count = Number(line.toString("latin1"));
       if (count < 0) return { value: { kind: "array", items: null }, end: next };
-      const items: RespValue[] = [];
-      let offset = next;
-      for (let i = 0; i < count; i++) {
-        const item = readValue(buffer, offset);
-        items.push(item.value);
-        offset = item.end;
-      }
-      return { value: { kind: "array", items }, end: offset };
+      if (count === 0) return { value: { kind: "array", items: [] }, end: next };
+      return { count, end: next };
     }
     default:
       throw new Error(`RESP protocol error: unexpected type byte ${JSON.stringify(type)}`);
+  }
+}
+
+/**
+ * Reads one whole value. Arrays are filled from an explicit stack rather than
+ * by recursion: a script can return a table nested thousands of levels deep,
+ * and Redis sends it as such.
+ */
+function readValue(buffer: Buffer, start: number): Read {
+  const open: { items: RespValue[]; missing: number }[] = [];
+  let offset = start;
+  for (;;) {
+    const header = readHeader(buffer, offset);
+    offset = header.end;
+    if ("count" in header) {
+      open.push({ items: [], missing: header.count });
+      continue;
+    }
+    let value = header.value;
+    for (;;) {
+      const array = open.at(-1);
+      if (array === undefined) return { value, end: offset };
+      array.items.push(value);
+      if (--array.missing > 0) break;
+      open.pop();
+      value = { kind: "array", items: array.items };
+    }
   }
 }
 

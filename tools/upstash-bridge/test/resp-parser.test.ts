@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { replyJson } from "../protocol/reply-json";
 import { encodeCommand } from "../resp/encode";
 import { RespParser } from "../resp/parser";
 import type { RespValue } from "../resp/types";
@@ -49,6 +50,40 @@ describe("RESP2 parser", () => {
 
   it("refuses an unknown type byte", () => {
     expect(() => new RespParser().push(Buffer.from("?what\r\n"))).toThrow("RESP protocol error");
+  });
+
+  it("reads and writes as JSON an array nested 100,000 levels deep, in one piece or split", () => {
+    const depth = 100_000;
+    const wire = Buffer.from(`${"*2\r\n:1\r\n".repeat(depth)}$1\r\nx\r\n`);
+    const json = `${"[1,".repeat(depth)}"x"${"]".repeat(depth)}`;
+    // Compared as JSON text: a deep-equality check would itself recurse 100,000 levels.
+    const whole = new RespParser().push(wire);
+    expect(whole.map((reply) => replyJson(reply, false))).toEqual([json]);
+    const parser = new RespParser();
+    const split = [...parser.push(wire.subarray(0, 12_345)), ...parser.push(wire.subarray(12_345))];
+    expect(split.map((reply) => replyJson(reply, false))).toEqual([json]);
+  });
+});
+
+describe("reply JSON", () => {
+  it("writes nested arrays in order, nil arrays as null, strings as base64 at every depth", () => {
+    const reply: RespValue = {
+      kind: "array",
+      items: [
+        { kind: "array", items: [] },
+        { kind: "array", items: null },
+        {
+          kind: "array",
+          items: [
+            { kind: "simple", bytes: Buffer.from("OK") },
+            { kind: "integer", text: "-7" },
+          ],
+        },
+        { kind: "bulk", bytes: null },
+      ],
+    };
+    expect(replyJson(reply, false)).toBe('[[],null,["OK",-7],null]');
+    expect(replyJson(reply, true)).toBe('[[],null,["T0s=",-7],null]');
   });
 });
 
