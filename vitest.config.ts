@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildConsole } from "./console/build.ts";
 import { kvWorkerOptions } from "./test-client/test/support/kv-worker.ts";
 
 // One Vitest run, several projects. "worker" runs inside workerd: the KV worker
@@ -9,16 +10,17 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          cloudflareTest({
-            main: "./src/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
+          // wrangler.toml's [assets] directory must exist before the pool starts: build the console first.
+          cloudflareTest(async () => {
+            await buildConsole();
+            return { main: "./src/index.ts", wrangler: { configPath: "./wrangler.toml" } };
           }),
         ],
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          // Reliability tests drive workerd and redis-server from Node: their own project.
-          exclude: ["test/reliability/**"],
+          // Reliability and browser tests drive workerd, redis-server and Chromium from Node: their own projects.
+          exclude: ["test/reliability/**", "test/browser/**"],
           // Starts redis-server + the Upstash bridge for the upstash tests (inject("upstash")).
           globalSetup: ["./test/global-setup.ts"],
         },
