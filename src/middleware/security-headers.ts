@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { docsContentSecurityPolicy } from "./docs-csp";
+import { DOCS_CSP } from "./docs-csp";
 
 /** The path of the HTML docs page, which gets its own Content-Security-Policy. */
 const DOCS_PATH = "/docs";
@@ -19,12 +19,12 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 /**
  * Security headers on a response (nosniff, no-referrer, frame denial, HSTS,
  * same-origin resource policy, `Content-Security-Policy: default-src 'none'`,
- * or on the docs page a policy allowing only its own inline script and style
- * by hash), and `Cache-Control: no-store` unless the route chose its own caching.
+ * or on the docs page a policy allowing only this origin's scripts, styles and
+ * fetches), and `Cache-Control: no-store` unless the route chose its own caching.
  */
 export async function applySecurityHeaders(c: Context<AppEnv>): Promise<void> {
   const headers = c.res.headers;
   for (const [name, value] of FIXED_HEADERS) headers.set(name, value);
-  headers.set("Content-Security-Policy", c.req.path === DOCS_PATH ? await docsContentSecurityPolicy() : API_CSP);
+  headers.set("Content-Security-Policy", c.req.path === DOCS_PATH ? DOCS_CSP : API_CSP);
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
 }

@@ -63,7 +63,7 @@ describe("OpenAPI document", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await res.text();
     expect(html).toContain("<title>edge-kv API</title>");
-    expect(html).toContain('fetch("/openapi.json")');
+    expect(html).toContain('src="/console/docs.js"');
   });
 });
 
