@@ -51,6 +51,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      // "browser": the web console and /docs in Chromium, against `wrangler dev` on both backends;
+      // last and on its own (groupOrder), since each file starts wrangler dev and Chromium on a 2-core machine.
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          sequence: { groupOrder: 2 },
+        },
+      },
       // "bridge": the Upstash bridge and the redis-server helper, in Node.
       "./tools/upstash-bridge/vitest.config.ts",
       // "reliability": outage, durability, concurrency and hostile input, driving
