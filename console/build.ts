@@ -85,7 +85,10 @@ export async function buildConsole(outDir: string = ASSETS_DIR): Promise<BuildRe
   outputs.set(join(outDir, "_headers"), readFileSync(join(HERE, "_headers")));
 
   for (const [path, contents] of outputs) writeAtomically(path, contents);
-  for (const stale of filesUnder(outDir)) if (!outputs.has(stale)) rmSync(stale);
+  // Another build's temporary files are not stale: they are about to be renamed into place.
+  for (const stale of filesUnder(outDir)) {
+    if (!outputs.has(stale) && !stale.endsWith(".tmp")) rmSync(stale, { force: true });
+  }
 
   const files = [...outputs].map(([path, contents]) => ({
     path: relative(outDir, path),

@@ -36,8 +36,13 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
+  child.once("exit", (code, signal) => {
+    if (!stopping) console.error(`wrangler dev on port ${port} exited early (${code ?? signal}):\n${printed}`);
+  });
   const url = `http://127.0.0.1:${port}`;
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     process.kill(-child.pid, "SIGTERM");
