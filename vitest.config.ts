@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildConsole } from "./console/build.ts";
 import { kvWorkerOptions } from "./test-client/test/support/kv-worker.ts";
 
 // One Vitest run, several projects. "worker" runs inside workerd: the KV worker
@@ -15,19 +16,23 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          cloudflareTest({
-            main: "./src/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            // wrangler.toml deploys the Upstash backend; the tests serve the Map backend
-            // unless a test chooses otherwise.
-            miniflare: { bindings: { STORAGE_BACKEND: "memory" } },
+          // wrangler.toml's [assets] directory must exist before the pool starts: build the console first.
+          cloudflareTest(async () => {
+            await buildConsole();
+            return {
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              // wrangler.toml deploys the Upstash backend; the tests serve the Map backend
+              // unless a test chooses otherwise.
+              miniflare: { bindings: { STORAGE_BACKEND: "memory" } },
+            };
           }),
         ],
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          // Reliability and dev-server tests drive processes from Node: their own projects.
-          exclude: ["test/reliability/**", "test/dev-server/**"],
+          // Reliability, dev-server and browser tests drive processes from Node: their own projects.
+          exclude: ["test/reliability/**", "test/dev-server/**", "test/browser/**"],
           // Starts redis-server + the Upstash bridge for the upstash tests (inject("upstash")).
           globalSetup: ["./test/global-setup.ts"],
         },
@@ -56,6 +61,18 @@ export default defineConfig({
           include: ["test-client/test/node/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      // "browser": the web console and /docs in Chromium, against `wrangler dev` on both backends;
+      // last and on its own (groupOrder), since each file starts wrangler dev and Chromium on a 2-core machine.
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          sequence: { groupOrder: 2 },
         },
       },
       // "bridge": the Upstash bridge and the redis-server helper, in Node.

@@ -105,7 +105,9 @@ describe("OpenAPI document, generated from the route declarations", () => {
     const res = await workerFetch("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(await res.text()).toContain("<title>edge-kv API</title>");
+    const html = await res.text();
+    expect(html).toContain("<title>edge-kv API</title>");
+    expect(html).toContain('src="/console/docs.js"');
   });
 });
 

@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { buildConsole, describeBuild, GZIP_BUDGET_BYTES } from "../../console/build";
+
+const outDir = mkdtempSync(join(tmpdir(), "edge-kv-console-"));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+it(`keeps the console's JS and CSS within ${GZIP_BUDGET_BYTES / 1024} KiB gzip`, async () => {
+  const report = await buildConsole(outDir);
+  console.log(describeBuild(report));
+  expect(report.files.map((file) => file.path)).toEqual(
+    expect.arrayContaining([
+      "_headers",
+      "console/index.html",
+      "console/console.js",
+      "console/docs.js",
+      "console/docs.css",
+    ]),
+  );
+  expect(report.scriptAndStyleGzipBytes).toBeGreaterThan(0);
+  expect(report.scriptAndStyleGzipBytes).toBeLessThanOrEqual(GZIP_BUDGET_BYTES);
+});
+
+it("references nothing on another origin from its page or styles", () => {
+  const html = readFileSync(join(outDir, "console/index.html"), "utf8");
+  expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  for (const css of ["console/console.css", "console/docs.css"]) {
+    expect(readFileSync(join(outDir, css), "utf8")).not.toMatch(/url\(|@import/);
+  }
+});
