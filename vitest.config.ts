@@ -5,10 +5,6 @@ import { kvWorkerOptions } from "./test-client/test/support/kv-worker.ts";
 
 // One Vitest run, several projects. "worker" runs inside workerd: the KV worker
 // is `main`, reached through `exports.default.fetch` from "cloudflare:workers".
-// Wrangler's warnings about wrangler.toml (experimental `secrets`, secrets unset
-// locally) would repeat for every test worker; errors still print.
-process.env.WRANGLER_LOG ??= "error";
-
 export default defineConfig({
   test: {
     // A passing test prints nothing; a failing one shows what it logged.
@@ -24,7 +20,17 @@ export default defineConfig({
               wrangler: { configPath: "./wrangler.toml" },
               // wrangler.toml deploys the Upstash backend; the tests serve the Map backend
               // unless a test chooses otherwise.
-              miniflare: { bindings: { STORAGE_BACKEND: "memory" } },
+              // Secrets are blanked, so a developer's .dev.vars never reaches the tests.
+              miniflare: {
+                bindings: {
+                  STORAGE_BACKEND: "memory",
+                  UPSTASH_REDIS_REST_URL: "",
+                  UPSTASH_REDIS_REST_TOKEN: "",
+                  KV_READ_TOKENS: "",
+                  KV_WRITE_TOKENS: "",
+                  KV_ADMIN_TOKENS: "",
+                },
+              },
             };
           }),
         ],

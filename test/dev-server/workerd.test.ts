@@ -91,13 +91,17 @@ describe("plain workerd, as deployed", () => {
     }
   });
 
-  it("refuses headers over its own limit (about 128 KiB) with a plain-text 431 before the worker runs", async () => {
+  it("refuses headers over its own limit (about 128 KiB) with a plain-text 431 (or a reset) before the worker runs", async () => {
     const response = await rawExchange(
       port,
       `GET / HTTP/1.1\r\nHost: kv\r\nX-Big: ${"a".repeat(200 * 1024)}\r\nConnection: close\r\n\r\n`,
     );
-    expect(response).toMatch(/^HTTP\/1\.1 431 /);
-    expect(response).toMatch(/\r\nContent-Type: text\/plain\r\n/i);
+    // workerd answers before reading the rest of the headers, so the kernel may reset the
+    // connection before the client reads the answer: either the 431 or nothing arrives.
+    if (response !== "") {
+      expect(response).toMatch(/^HTTP\/1\.1 431 /);
+      expect(response).toMatch(/\r\nContent-Type: text\/plain\r\n/i);
+    }
     expect(response).not.toContain("problem+json");
     expect(answered(await rawRequest(base, { method: "GET", path: "/" })).status).toBe(200);
   });
