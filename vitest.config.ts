@@ -22,6 +22,12 @@ export default defineConfig({
               // unless a test chooses otherwise.
               // Secrets are blanked, so a developer's .dev.vars never reaches the tests.
               miniflare: {
+                // Budgets no test run reaches, and a tight one for the rate-limit test.
+                ratelimits: {
+                  READ_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                  WRITE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                  TIGHT_LIMITER: { simple: { limit: 3, period: 10 } },
+                },
                 bindings: {
                   STORAGE_BACKEND: "memory",
                   UPSTASH_REDIS_REST_URL: "",

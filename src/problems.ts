@@ -13,6 +13,7 @@ export const STATUS_TITLES = {
   413: "Content Too Large",
   414: "URI Too Long",
   415: "Unsupported Media Type",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
 } as const satisfies Partial<Record<ContentfulStatusCode, string>>;
@@ -95,6 +96,11 @@ export const PROBLEMS = {
   metadata_too_large: { statuses: [413], meaning: "The metadata is over KV_MAX_METADATA_BYTES bytes of JSON." },
   too_many_operations: { statuses: [413], meaning: "A batch holds more than KV_MAX_BATCH_OPS operations." },
   unsupported_media_type: { statuses: [415], meaning: "The body's Content-Type is not JSON." },
+  rate_limited: {
+    statuses: [429],
+    meaning:
+      "The caller (its token, or its IP when anonymous) spent its read or write budget; retry after `Retry-After`.",
+  },
   internal_error: { statuses: [500], meaning: "A defect in edge-kv; the log line has the cause." },
   storage_unavailable: {
     statuses: [503],

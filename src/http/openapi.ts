@@ -15,6 +15,7 @@ const DATA_ROUTE_CODES: ProblemCode[] = [
   "storage_unavailable",
   "misconfigured",
   "auth_not_configured",
+  "rate_limited",
 ];
 
 function schemaOf(schema: v.GenericSchema): Json {

@@ -103,7 +103,17 @@ export function route(spec: RouteSpec): MiddlewareHandler<AppEnv> {
     if (spec.scope === "public") return next();
     const setup = c.var.setup;
     if (setup.problem !== null) throw setup.problem;
-    const access = await authenticate(setup.tokens, c.req.header("authorization"));
+    const limiter = spec.scope === "read" ? c.env.READ_LIMITER : c.env.WRITE_LIMITER;
+    const address = `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
+    let access: Access;
+    try {
+      access = await authenticate(setup.tokens, c.req.header("authorization"));
+    } catch (error) {
+      // Guesses at a token spend the budget of the address they come from.
+      if (error instanceof ApiError && error.status === 401) await spendBudget(limiter, address);
+      throw error;
+    }
+    await spendBudget(limiter, access.caller ?? address);
     if (spec.storeWide === true) access.requireStoreWide(spec.scope);
     c.set("access", access);
     c.set("scope", spec.scope);
@@ -111,6 +121,21 @@ export function route(spec: RouteSpec): MiddlewareHandler<AppEnv> {
     await next();
   };
   return mark(declared, ROUTE_SPEC, spec);
+}
+
+/** Seconds until a spent budget is likely renewed: the period of the limiters in wrangler.toml. */
+const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+/**
+ * Counts one request against the caller's budget (Workers Rate Limiting; no
+ * limiter bound, no limit) and refuses it with 429 when the budget is spent.
+ */
+async function spendBudget(limiter: RateLimit | undefined, caller: string): Promise<void> {
+  if (limiter === undefined || (await limiter.limit({ key: caller })).success) return;
+  throw new ApiError("rate_limited", {
+    detail: "Too many requests from this caller; retry later",
+    headers: { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) },
+  });
 }
 
 /**
