@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { frame, unmatched } from "./http/frame";
 import { type AppEnv, checkDeclarations } from "./http/route";
 import { onError } from "./problems";
-import { batchRoutes } from "./routes/batch";
 import { compatRoutes } from "./routes/compat";
+import { operationRoutes } from "./routes/operations";
 import { serviceRoutes } from "./routes/service";
 import { v1Routes } from "./routes/v1";
 
@@ -23,7 +23,7 @@ export function createApp() {
     )
     .route("/", compatRoutes)
     .route("/", v1Routes)
-    .route("/", batchRoutes);
+    .route("/", operationRoutes);
   checkDeclarations(app.routes);
   return routes;
 }

@@ -13,6 +13,7 @@ export const STATUS_TITLES = {
   413: "Content Too Large",
   414: "URI Too Long",
   415: "Unsupported Media Type",
+  422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
@@ -69,6 +70,18 @@ export const PROBLEMS = {
   },
   invalid_ops: { statuses: [400], meaning: "`ops` is not a non-empty array of operations." },
   invalid_op: { statuses: [400], meaning: "An operation's `op` is not one the call takes." },
+  invalid_checks: {
+    statuses: [400],
+    meaning: "`checks` is not an array of checks (`version`, `absent` or `present`).",
+  },
+  duplicate_key: { statuses: [400], meaning: "A transaction names a key in more than one operation." },
+  invalid_since: { statuses: [400], meaning: "`since` or Last-Event-ID is not a revision (a whole number from 0)." },
+  invalid_mode: { statuses: [400], meaning: "`mode` is not `upsert` or `create_only`." },
+  invalid_line: {
+    statuses: [400],
+    meaning: "An import line is not an object with `key` and `value` (and optional `expires_at`, `metadata`).",
+  },
+  invalid_idempotency_key: { statuses: [400], meaning: "Idempotency-Key is not 1 to 255 printable ASCII characters." },
   invalid_metadata: {
     statuses: [400],
     meaning: "Metadata (the KV-Metadata header or a `metadata` member) is not a JSON object in UTF-8.",
@@ -83,6 +96,14 @@ export const PROBLEMS = {
   route_not_found: { statuses: [404], meaning: "No route has this path." },
   key_not_found: { statuses: [404], meaning: "The key does not exist (or has expired)." },
   method_not_allowed: { statuses: [405], meaning: "The path exists under other methods; `Allow` lists them." },
+  idempotency_in_flight: {
+    statuses: [409],
+    meaning: "The first request with this Idempotency-Key is still running; retry after `Retry-After`.",
+  },
+  txn_op_failed: {
+    statuses: [409],
+    meaning: "A transaction's operation cannot apply (`op` names it); nothing was changed.",
+  },
   not_an_integer: {
     statuses: [409],
     meaning: "The key holds a value that is not a 64-bit integer, or the sum would overflow.",
@@ -91,10 +112,18 @@ export const PROBLEMS = {
     statuses: [412],
     meaning: "If-Match or If-None-Match does not hold; nothing was changed.",
   },
+  txn_check_failed: {
+    statuses: [412],
+    meaning: "A transaction's checks do not hold (`failed` lists them with current versions); nothing was changed.",
+  },
   body_too_large: { statuses: [413], meaning: "The body is over its limit (`limit`, `size` in bytes)." },
   value_too_large: { statuses: [413], meaning: "The value is over KV_MAX_VALUE_BYTES bytes of JSON." },
   metadata_too_large: { statuses: [413], meaning: "The metadata is over KV_MAX_METADATA_BYTES bytes of JSON." },
   too_many_operations: { statuses: [413], meaning: "A batch holds more than KV_MAX_BATCH_OPS operations." },
+  idempotency_key_reused: {
+    statuses: [422],
+    meaning: "The Idempotency-Key was used with another request (method, path or body); nothing was changed.",
+  },
   unsupported_media_type: { statuses: [415], meaning: "The body's Content-Type is not JSON." },
   rate_limited: {
     statuses: [429],
@@ -116,8 +145,11 @@ export const PROBLEMS = {
 /** A problem code of the API. */
 export type ProblemCode = keyof typeof PROBLEMS;
 
-/** Extra members of a problem body (limits, sizes, field names). */
-export type ProblemExtras = Record<string, string | number | boolean | null | string[]>;
+/** A JSON value a problem body can carry. */
+export type ProblemValue = string | number | boolean | null | ProblemValue[] | { [member: string]: ProblemValue };
+
+/** Extra members of a problem body (limits, sizes, field names, failed checks). */
+export type ProblemExtras = Record<string, ProblemValue>;
 
 /** What an ApiError says beyond its code. */
 export interface ProblemOptions {

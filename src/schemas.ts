@@ -198,32 +198,88 @@ export const IncrBody = v.object(
   "The body must be a JSON object",
 );
 
+const PutOp = v.object({
+  op: v.literal("put"),
+  key: KeyField,
+  value: JsonValue,
+  ttl: v.optional(Ttl),
+  expires_at: v.optional(UnixSeconds),
+  keep_ttl: v.optional(KeepTtl),
+  metadata: v.optional(MetadataInput),
+});
+const DeleteOp = v.object({ op: v.literal("delete"), key: KeyField });
+const IncrOp = v.object({ op: v.literal("incr"), key: KeyField, by: v.optional(Step), ttl: v.optional(Ttl) });
+const ExpireOp = v.object({
+  op: v.literal("expire"),
+  key: KeyField,
+  ttl: v.optional(Ttl),
+  expires_at: v.optional(UnixSeconds),
+  persist: v.optional(Persist),
+});
+
 /** One operation of `POST /v1/batch`. */
 export const BatchOp = v.variant(
   "op",
-  [
-    v.object({ op: v.literal("get"), key: KeyField }),
-    v.object({
-      op: v.literal("put"),
-      key: KeyField,
-      value: JsonValue,
-      ttl: v.optional(Ttl),
-      expires_at: v.optional(UnixSeconds),
-      keep_ttl: v.optional(KeepTtl),
-      metadata: v.optional(MetadataInput),
-    }),
-    v.object({ op: v.literal("delete"), key: KeyField }),
-    v.object({ op: v.literal("incr"), key: KeyField, by: v.optional(Step), ttl: v.optional(Ttl) }),
-    v.object({
-      op: v.literal("expire"),
-      key: KeyField,
-      ttl: v.optional(Ttl),
-      expires_at: v.optional(UnixSeconds),
-      persist: v.optional(Persist),
-    }),
-  ],
+  [v.object({ op: v.literal("get"), key: KeyField }), PutOp, DeleteOp, IncrOp, ExpireOp],
   "must have 'op' get, put, delete, incr or expire",
 );
+
+/** One operation of `POST /v1/txn`: the writes of a batch. */
+export const TxnOp = v.variant("op", [PutOp, DeleteOp, IncrOp, ExpireOp], "must have 'op' put, delete, incr or expire");
+
+/** A version, as ETag and `version` give it. */
+const Version = v.pipe(
+  jsonNumber("must be a version (a whole number from 0)"),
+  v.safeInteger("must be a version (a whole number from 0)"),
+  v.minValue(0, "must be a version (a whole number from 0)"),
+);
+
+/** One check of `POST /v1/txn`: exactly one of `version`, `absent`, `present`. */
+export const TxnCheck = v.pipe(
+  v.object(
+    {
+      key: KeyField,
+      version: v.optional(v.pipe(Version, v.description("The key exists at exactly this version"))),
+      absent: v.optional(v.pipe(v.literal(true, "must be true"), v.description("The key does not exist"))),
+      present: v.optional(v.pipe(v.literal(true, "must be true"), v.description("The key exists"))),
+    },
+    "must be an object with 'key'",
+  ),
+  v.check(
+    (check) => [check.version, check.absent, check.present].filter((given) => given !== undefined).length === 1,
+    "must have exactly one of 'version', 'absent', 'present'",
+  ),
+);
+
+/** `POST /v1/txn` body. */
+export const TxnBody = v.object(
+  {
+    checks: v.optional(v.array(TxnCheck, "must be an array of checks"), []),
+    ops: v.pipe(
+      v.array(TxnOp, "must be an array of operations"),
+      v.minLength(1, "must hold at least one operation"),
+      v.description(
+        `Applied all or none, at one revision; with the checks, at most KV_MAX_BATCH_OPS (${limits.maxBatchOps}); a key at most once`,
+      ),
+    ),
+  },
+  "The body must be a JSON object with 'ops' (and 'checks')",
+);
+
+/** Answer of `POST /v1/txn`. */
+export const TxnAnswer = v.object({
+  revision: v.pipe(v.number(), v.description("The one revision every written key now has")),
+  results: v.array(
+    v.object({
+      op: v.picklist(["put", "delete", "incr", "expire"]),
+      key: v.string(),
+      status: v.number(),
+      version: v.optional(v.number()),
+      expires_at: v.optional(ExpiresAtMs),
+      value: v.optional(JsonValue),
+    }),
+  ),
+});
 
 /** `POST /v1/batch` body. */
 export const BatchBody = v.object(

@@ -30,6 +30,20 @@ export const DEFAULTS = {
   /** Keys a listing page holds when the request names no `limit` (capped by maxListLimit). */
   listPageSize: 100,
   upstashTimeoutMs: 2000,
+  /** Bytes one import request may carry. */
+  maxImportBytes: 10 * 1024 * 1024,
+  /** Changes the change log keeps. */
+  changeLogSize: 10_000,
+  /** Seconds an Idempotency-Key's outcome is kept. */
+  idempotencyTtlSeconds: 86_400,
+  watch: {
+    /** Milliseconds between two reads of the change log (Upstash backend). */
+    pollMs: 500,
+    /** Reads of the log one watch makes before it ends (the client resumes with Last-Event-ID). */
+    maxPolls: 45,
+    /** Milliseconds of silence after which the stream sends a comment line. */
+    keepAliveMs: 15_000,
+  },
 } as const;
 
 /** Which requests get a log line of their own (Workers Logs records every invocation anyway). */
@@ -45,6 +59,10 @@ export interface Config {
   corsOrigins: string[];
   allowAnonymous: boolean;
   logRequests: RequestLogging;
+  maxImportBytes: number;
+  changeLogSize: number;
+  idempotencyTtlSeconds: number;
+  watch: { pollMs: number; maxPolls: number; keepAliveMs: number };
   /**
    * The first setting found missing or malformed. The data routes answer 503
    * `misconfigured` naming it; `GET /` reports it; the other public routes
@@ -150,33 +168,16 @@ export function parseConfig(settings: Settings): Config {
       return fallback;
     }
   };
+  const setting = (name: SettingName, fallback: number) => read(() => positiveInt(settings, name, fallback), fallback);
   const backend = read(() => backendOf(settings), "upstash");
   const limits: Limits = {
-    maxKeyBytes: read(
-      () => positiveInt(settings, "KV_MAX_KEY_BYTES", DEFAULTS.limits.maxKeyBytes),
-      DEFAULTS.limits.maxKeyBytes,
-    ),
-    maxValueBytes: read(
-      () => positiveInt(settings, "KV_MAX_VALUE_BYTES", DEFAULTS.limits.maxValueBytes),
-      DEFAULTS.limits.maxValueBytes,
-    ),
-    maxMetadataBytes: read(
-      () => positiveInt(settings, "KV_MAX_METADATA_BYTES", DEFAULTS.limits.maxMetadataBytes),
-      DEFAULTS.limits.maxMetadataBytes,
-    ),
-    maxBatchOps: read(
-      () => positiveInt(settings, "KV_MAX_BATCH_OPS", DEFAULTS.limits.maxBatchOps),
-      DEFAULTS.limits.maxBatchOps,
-    ),
-    maxListLimit: read(
-      () => positiveInt(settings, "KV_MAX_LIST_LIMIT", DEFAULTS.limits.maxListLimit),
-      DEFAULTS.limits.maxListLimit,
-    ),
+    maxKeyBytes: setting("KV_MAX_KEY_BYTES", DEFAULTS.limits.maxKeyBytes),
+    maxValueBytes: setting("KV_MAX_VALUE_BYTES", DEFAULTS.limits.maxValueBytes),
+    maxMetadataBytes: setting("KV_MAX_METADATA_BYTES", DEFAULTS.limits.maxMetadataBytes),
+    maxBatchOps: setting("KV_MAX_BATCH_OPS", DEFAULTS.limits.maxBatchOps),
+    maxListLimit: setting("KV_MAX_LIST_LIMIT", DEFAULTS.limits.maxListLimit),
   };
-  const timeoutMs = read(
-    () => positiveInt(settings, "UPSTASH_TIMEOUT_MS", DEFAULTS.upstashTimeoutMs),
-    DEFAULTS.upstashTimeoutMs,
-  );
+  const timeoutMs = setting("UPSTASH_TIMEOUT_MS", DEFAULTS.upstashTimeoutMs);
   const config: Config = {
     backend,
     namespace: settings.KV_PREFIX ?? "",
@@ -185,6 +186,14 @@ export function parseConfig(settings: Settings): Config {
     corsOrigins: read(() => corsOriginsOf(settings), []),
     allowAnonymous: text(settings, "KV_ALLOW_ANONYMOUS").toLowerCase() === "true",
     logRequests: read(() => requestLoggingOf(settings), "notable"),
+    maxImportBytes: setting("KV_MAX_IMPORT_BYTES", DEFAULTS.maxImportBytes),
+    changeLogSize: setting("KV_CHANGE_LOG_SIZE", DEFAULTS.changeLogSize),
+    idempotencyTtlSeconds: setting("KV_IDEMPOTENCY_TTL", DEFAULTS.idempotencyTtlSeconds),
+    watch: {
+      pollMs: setting("KV_WATCH_POLL_MS", DEFAULTS.watch.pollMs),
+      maxPolls: setting("KV_WATCH_MAX_POLLS", DEFAULTS.watch.maxPolls),
+      keepAliveMs: setting("KV_WATCH_KEEPALIVE_MS", DEFAULTS.watch.keepAliveMs),
+    },
     problem: null,
   };
   config.problem = problem;

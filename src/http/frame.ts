@@ -16,6 +16,7 @@ export const EXPOSED_HEADERS = [
   "X-Request-Id",
   "Retry-After",
   "WWW-Authenticate",
+  "Idempotent-Replayed",
 ];
 
 /** Request headers a cross-origin caller may send. */
@@ -26,6 +27,8 @@ export const ALLOWED_HEADERS = [
   "If-None-Match",
   "KV-Metadata",
   "X-Request-Id",
+  "Idempotency-Key",
+  "Last-Event-ID",
 ];
 
 /**
@@ -140,6 +143,7 @@ export const frame = createMiddleware<AppEnv>(async (c, next) => {
   if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
   headers.set("X-Request-Id", requestId);
+  if (c.var.replayed === true) headers.set("Idempotent-Replayed", "true");
   writeLogLine(c, requestId, started);
 });
 

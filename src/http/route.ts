@@ -24,6 +24,12 @@ export interface AppEnv {
     store: KvStore;
     /** The scope the route declared (data routes): what each key the request names needs by default. */
     scope: Scope;
+    /** The request's JSON body as sent (for the Idempotency-Key fingerprint). */
+    bodyText: string | undefined;
+    /** The request's Idempotency-Key (write routes). */
+    idempotencyKey: string | undefined;
+    /** True when the answer replays an earlier request's outcome. */
+    replayed: boolean | undefined;
   };
 }
 
@@ -84,6 +90,11 @@ function mark<T extends object, K extends symbol, S>(handler: T, symbol: K, spec
 /** The route declaration a handler carries, if it is one. */
 export function routeSpecOf(handler: unknown): RouteSpec | undefined {
   return (handler as { [ROUTE_SPEC]?: RouteSpec })[ROUTE_SPEC];
+}
+
+/** Marks a validator with what it tells the OpenAPI document and the deny-by-default check. */
+export function markInput<T extends object>(validator: T, spec: InputSpec): T {
+  return mark(validator, INPUT_SPEC, spec);
 }
 
 /** The input declaration a handler carries, if it is a validator. */
@@ -188,6 +199,7 @@ const FIELD_CODES: Record<string, { missing?: ProblemCode; invalid: ProblemCode 
   prefix: { invalid: "invalid_prefix" },
   cursor: { invalid: "invalid_cursor" },
   ops: { missing: "invalid_ops", invalid: "invalid_ops" },
+  checks: { invalid: "invalid_checks" },
   op: { invalid: "invalid_op" },
   metadata: { invalid: "invalid_metadata" },
 };
@@ -212,8 +224,11 @@ export function validate<S extends v.GenericSchema>(schema: S, data: unknown, ro
   const issue = result.issues[0];
   const path = v.getDotPath(issue);
   if (path === null) throw new ApiError(rootCode, { detail: issue.message });
-  const field = [...(issue.path ?? [])].reverse().find((item) => typeof item.key === "string")?.key as string;
-  const codes = FIELD_CODES[field];
+  // The nearest named field with codes of its own: `ttl` of ops.3.ttl, `checks` of checks.0.version.
+  const named = [...(issue.path ?? [])]
+    .reverse()
+    .find((item) => typeof item.key === "string" && item.key in FIELD_CODES);
+  const codes = named === undefined ? undefined : FIELD_CODES[named.key as string];
   const extras: ProblemExtras = { field: path };
   if (issue.type === "object" && issue.input === undefined) {
     throw new ApiError(codes?.missing ?? rootCode, { detail: `'${path}' is required`, extras });
@@ -373,6 +388,7 @@ export function jsonBody<S extends v.GenericSchema, P extends string>(
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
     const limits = c.var.setup.config.limits;
     const text = await readBoundedText(c.req.raw, options.limit(limits));
+    c.set("bodyText", text);
     let data: unknown = {};
     if (options.optional !== true || text.trim() !== "") {
       requireJsonContentType(c.req.header("content-type"));

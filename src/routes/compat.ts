@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { jsonText } from "../http/answers";
 import { type AppEnv, jsonBody, pathKey, route } from "../http/route";
+import { idempotent, runWrite } from "../http/writes";
 import { keyNotFound } from "../problems";
 import { chosenExpiry } from "../rules/expiry";
 import { valueText } from "../rules/json";
@@ -35,11 +36,12 @@ export const compatRoutes = new Hono<AppEnv>()
       keys: (body) => [{ key: body.key }],
       example: { key: "greeting", value: { text: "hello" }, ttl: 60 },
     }),
+    idempotent(),
     async (c) => {
       const { key, value, ttl } = c.req.valid("json");
       const json = valueText(value, c.var.setup.config.limits.maxValueBytes);
       const expiry = chosenExpiry({ ttl }, Date.now(), { kind: "none" });
-      await c.var.store.put(key, { json, expiry, metadata: null, condition: { kind: "always" } });
+      await runWrite(c, { op: "put", key, input: { json, expiry, metadata: null, condition: { kind: "always" } } });
       return c.json({ message: `Key '${key}' stored successfully` });
     },
   )
@@ -76,9 +78,10 @@ export const compatRoutes = new Hono<AppEnv>()
       errors: ["key_not_found"],
     }),
     pathKey(),
+    idempotent(),
     async (c) => {
       const { key } = c.req.valid("param");
-      const result = await c.var.store.delete(key, { kind: "always" });
+      const { result } = await runWrite(c, { op: "delete", key, condition: { kind: "always" } });
       if (result.status !== "deleted") throw keyNotFound(key);
       return c.json({ message: `Key '${key}' deleted successfully` });
     },

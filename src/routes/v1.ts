@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { entryHeaders, jsonText, jsonWithRaw } from "../http/answers";
 import { type AppEnv, headers, jsonBody, pathKey, query, type ResponseDoc, route } from "../http/route";
+import { idempotent, runWrite } from "../http/writes";
 import { ApiError, keyNotFound } from "../problems";
 import { decodeCursor, encodeCursor } from "../rules/cursor";
 import { chosenExpiry } from "../rules/expiry";
@@ -67,6 +68,7 @@ export const v1Routes = new Hono<AppEnv>()
     query(PutQuery),
     headers(PutHeaders, ["invalid_precondition"]),
     jsonBody(JsonValue, { limit: (limits) => limits.maxValueBytes, example: { text: "hello" } }),
+    idempotent(),
     async (c) => {
       const { key } = c.req.valid("param");
       const { limits } = c.var.setup.config;
@@ -75,7 +77,7 @@ export const v1Routes = new Hono<AppEnv>()
       const metadata = metadataFromHeader(given["KV-Metadata"], limits.maxMetadataBytes);
       const condition = writeConditionOf(given, true);
       const json = valueText(c.req.valid("json"), limits.maxValueBytes);
-      const result = await c.var.store.put(key, { json, expiry, metadata, condition });
+      const { result } = await runWrite(c, { op: "put", key, input: { json, expiry, metadata, condition } });
       if (result.status === "conflict") throw preconditionFailed(key);
       return c.json(
         { key, version: result.version, expires_at: result.expiresAt },
@@ -128,9 +130,11 @@ export const v1Routes = new Hono<AppEnv>()
     }),
     pathKey(),
     headers(ConditionHeaders, ["invalid_precondition"]),
+    idempotent(),
     async (c) => {
       const { key } = c.req.valid("param");
-      const result = await c.var.store.delete(key, writeConditionOf(c.req.valid("header"), false));
+      const condition = writeConditionOf(c.req.valid("header"), false);
+      const { result } = await runWrite(c, { op: "delete", key, condition });
       if (result.status === "conflict") throw preconditionFailed(key);
       if (result.status === "missing") throw keyNotFound(key);
       return c.body(null, 204);
@@ -157,10 +161,12 @@ export const v1Routes = new Hono<AppEnv>()
     pathKey(),
     headers(ConditionHeaders, ["invalid_precondition"]),
     jsonBody(PatchBody, { limit: () => SMALL_BODY_BYTES, example: { ttl: 3600 } }),
+    idempotent(),
     async (c) => {
       const { key } = c.req.valid("param");
       const expiry = chosenExpiry(c.req.valid("json"), Date.now(), null);
-      const result = await c.var.store.expire(key, expiry, writeConditionOf(c.req.valid("header"), false));
+      const condition = writeConditionOf(c.req.valid("header"), false);
+      const { result } = await runWrite(c, { op: "expire", key, expiry, condition });
       if (result.status !== "updated") throw result.status === "conflict" ? preconditionFailed(key) : keyNotFound(key);
       return c.json({ key, version: result.version, expires_at: result.expiresAt }, 200, {
         ETag: etagOf(result.version),
@@ -185,11 +191,12 @@ export const v1Routes = new Hono<AppEnv>()
     }),
     pathKey(),
     jsonBody(IncrBody, { limit: () => SMALL_BODY_BYTES, optional: true, example: { by: 5, ttl: 60 } }),
+    idempotent(),
     async (c) => {
       const { key } = c.req.valid("param");
       const { by, ttl } = c.req.valid("json");
       const expiryOnCreate = chosenExpiry({ ttl }, Date.now(), { kind: "none" });
-      const result = await c.var.store.incr(key, { by: by ?? 1, expiryOnCreate });
+      const { result } = await runWrite(c, { op: "incr", key, input: { by: by ?? 1, expiryOnCreate } });
       if (result.status === "not_integer") {
         throw new ApiError("not_an_integer", {
           detail: `Key '${key}' holds a value that is not a 64-bit integer, or the sum would overflow; nothing was changed`,

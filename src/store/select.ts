@@ -14,11 +14,14 @@ let memoryStore: MemoryStore | undefined;
  */
 export function openStore(config: Config): KvStore {
   if (config.backend === "memory") {
-    memoryStore ??= new MemoryStore();
+    memoryStore ??= new MemoryStore({ changeLogSize: config.changeLogSize });
     return memoryStore;
   }
   try {
-    return new UpstashStore(new UpstashGateway(config.upstash), config.namespace);
+    return new UpstashStore(new UpstashGateway(config.upstash), {
+      namespace: config.namespace,
+      changeLogSize: config.changeLogSize,
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError("UPSTASH_REDIS_REST_URL", `The Upstash client refused UPSTASH_REDIS_REST_URL: ${reason}`);

@@ -19,12 +19,14 @@ export interface Entry {
   metadata: string | null;
 }
 
-/** An entry as the ordered listing reports it (no value). */
+/** An entry as the ordered listing reports it (its value only when asked for). */
 export interface ListedEntry {
   key: string;
   version: number;
   expiresAt: number | null;
   metadata: string | null;
+  /** The value as JSON text, when the listing asked for values. */
+  json?: string;
 }
 
 /** Input of a write. */
@@ -41,8 +43,8 @@ export type PutResult =
   | { status: "created" | "replaced"; version: number; expiresAt: number | null }
   | { status: "conflict" };
 
-/** Outcome of a delete. */
-export type DeleteResult = { status: "deleted" | "missing" | "conflict" };
+/** Outcome of a delete; `version` is the revision the delete took. */
+export type DeleteResult = { status: "deleted"; version: number } | { status: "missing" | "conflict" };
 
 /** Outcome of an expiry change. */
 export type ExpireResult =
@@ -72,9 +74,11 @@ export interface ListInput {
   /** Only keys strictly after this one (byte-wise), or null from the start. */
   after: string | null;
   limit: number;
+  /** Return each entry's value too. */
+  values?: boolean;
 }
 
-/** One operation on one key: what a batch holds, and what each single-key call is. */
+/** One operation on one key: what a batch or a transaction holds, and what each single-key call is. */
 export type StoreOp =
   | { op: "get"; key: string }
   | { op: "put"; key: string; input: PutInput }
@@ -94,6 +98,82 @@ export type StoreResult = { key: string } & (
 /** The result type of an operation type. */
 export type ResultOf<O extends StoreOp> = Extract<StoreResult, { op: O["op"] }>;
 
+/** What a transaction checks before it applies anything. */
+export type Check = { key: string } & ({ kind: "version"; version: number } | { kind: "absent" } | { kind: "present" });
+
+/**
+ * An Idempotency-Key claim: the record `id` (the caller and its key) holds
+ * the first request's fingerprint and outcome for `ttlSeconds`.
+ */
+export interface IdempotencyClaim {
+  id: string;
+  fingerprint: string;
+  ttlSeconds: number;
+  /**
+   * `once`: the outcome is recorded by the same step that applies the ops.
+   * `begin`: the first step of a request made of several (an import) marks
+   * the key pending; `finishIdempotency` records its answer.
+   */
+  phase: "once" | "begin";
+}
+
+/** How to run a list of operations. */
+export interface RunOptions {
+  /** All operations or none, at one shared revision, and only if every check holds. */
+  transaction?: { checks: Check[] };
+  idempotency?: IdempotencyClaim;
+}
+
+/** A check that did not hold: the key's current version, or null when it is absent. */
+export interface FailedCheck {
+  index: number;
+  version: number | null;
+}
+
+/** What running operations came to. */
+export type RunOutcome =
+  /** Applied (or replayed from an idempotency record); one result per op; `revision` for a transaction. */
+  | { kind: "done"; results: StoreResult[]; revision: number | null; replayed: boolean }
+  /** A transaction's checks failed; nothing changed. */
+  | { kind: "check_failed"; failed: FailedCheck[]; replayed: boolean }
+  /** A transaction's op could not apply; nothing changed. `result` is what it would have answered. */
+  | { kind: "op_failed"; index: number; result: StoreResult; replayed: boolean }
+  /** The Idempotency-Key was used by another request. */
+  | { kind: "idempotency_reused" }
+  /** The Idempotency-Key's first request is still running. */
+  | { kind: "idempotency_in_flight" }
+  /** The Idempotency-Key's first request finished with this answer (a request made of several). */
+  | { kind: "idempotency_answer"; answer: string };
+
+/** One change of the store, as the change log keeps it. */
+export interface Change {
+  /** The revision of the write; a transaction's changes share one. */
+  revision: number;
+  /** Position within the revision (0 unless a transaction wrote several keys). */
+  seq: number;
+  type: "put" | "delete";
+  key: string;
+  /** For a put, the entry after the write; for a delete, `version` is the delete's revision. */
+  version: number;
+  expiresAt: number | null;
+  metadata: string | null;
+  /** The value as JSON text (puts). */
+  json: string | null;
+}
+
+/** A stretch of the change log. */
+export interface ChangePage {
+  /** Changes after the requested revision, in order. */
+  changes: Change[];
+  /**
+   * When the log no longer holds every change after the requested revision:
+   * the oldest revision it holds completely. The reader must re-read the data.
+   */
+  trimmedBefore: number | null;
+  /** The store-wide revision when the page was read. */
+  revision: number;
+}
+
 /** The storage interface. Every method is one storage round trip. */
 export interface KvStore {
   readonly backend: BackendName;
@@ -101,13 +181,24 @@ export interface KvStore {
   /** Only the value's JSON text (the compatible API's read), or null. */
   getJson(key: string): Promise<string | null>;
   exists(key: string): Promise<boolean>;
-  put(key: string, input: PutInput): Promise<PutResult>;
-  delete(key: string, condition: WriteCondition): Promise<DeleteResult>;
-  expire(key: string, expiry: Expiry, condition: WriteCondition): Promise<ExpireResult>;
-  incr(key: string, input: IncrInput): Promise<IncrResult>;
+  /**
+   * Runs operations in order: one by one at their own revisions (a batch), or
+   * as a transaction. With an idempotency claim, a repeated request gets the
+   * first one's outcome and changes nothing.
+   */
+  run(ops: StoreOp[], options?: RunOptions): Promise<RunOutcome>;
+  /** Records the answer of a request that claimed an Idempotency-Key with phase `begin`. */
+  finishIdempotency(claim: IdempotencyClaim, answer: string): Promise<void>;
   list(input: ListInput): Promise<ListPage>;
-  /** Runs operations in order, in one round trip (not atomically); one result each. */
-  batch(ops: StoreOp[]): Promise<StoreResult[]>;
+  /** The store-wide revision: the version the next write will exceed. */
+  revision(): Promise<number>;
+  /** Changes after revision `after`: `limit` or so (a page ends with the whole of its last revision). */
+  changes(after: number, limit: number): Promise<ChangePage>;
+  /**
+   * Resolves when a change after `after` may exist, or after `ms` at the latest.
+   * The Map backend wakes up at once; the Upstash backend waits `ms` (polling).
+   */
+  waitForChange(after: number, ms: number): Promise<void>;
   /** Adds keys written outside the API to the ordered index; returns how many were added. */
   reindex(): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { KvStore, PutInput } from "../../src/store/types";
+import type { KvStore, PutInput, StoreOp } from "../../src/store/types";
+import { type SingleOpStore, singleOps } from "../support/store";
 
 /** A store under test, with control over the time it sees. */
 export interface StoreHarness {
@@ -11,6 +12,7 @@ export interface StoreHarness {
 }
 
 const always = { kind: "always" } as const;
+const never = { kind: "none" } as const;
 
 function plain(json: string): PutInput {
   return { json, expiry: { kind: "none" }, metadata: null, condition: always };
@@ -20,7 +22,17 @@ function plain(json: string): PutInput {
  * The storage contract, written once and run against every backend. `open`
  * gives each test a fresh, empty store (its own namespace on shared storage).
  */
-export function describeStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+/** How a test wants its store set up. */
+export interface StoreSetup {
+  /** Changes the change log keeps (default: the configured default). */
+  changeLogSize?: number;
+}
+
+export function describeStoreContract(name: string, openStore: (setup?: StoreSetup) => Promise<StoreHarness>): void {
+  const open = async (setup?: StoreSetup): Promise<StoreHarness & { store: SingleOpStore }> => {
+    const harness = await openStore(setup);
+    return { ...harness, store: singleOps(harness.store) };
+  };
   describe(`store contract: ${name}`, () => {
     describe("values", () => {
       it("reads a missing key as absent", async () => {
@@ -88,11 +100,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       it("never reuses a version after delete and re-create", async () => {
         const { store } = await open();
         const first = await store.put("k", plain("1"));
-        expect(await store.delete("k", always)).toEqual({ status: "deleted" });
+        const deleted = await store.delete("k", always);
+        expect(deleted).toEqual({ status: "deleted", version: expect.any(Number) });
         const again = await store.put("k", plain("1"));
         if (first.status === "conflict" || again.status === "conflict") throw new Error("unexpected conflict");
         expect(again.status).toBe("created");
-        expect(again.version).toBeGreaterThan(first.version);
+        if (deleted.status !== "deleted") throw new Error("not deleted");
+        // A delete is a write: it takes the next revision, and the re-creation the one after.
+        expect(deleted.version).toBe(first.version + 1);
+        expect(again.version).toBe(deleted.version + 1);
       });
 
       it("shares one counter across keys", async () => {
@@ -144,7 +160,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
           status: "conflict",
         });
         expect(await store.getJson("k")).toBe("1");
-        expect(await store.delete("k", { kind: "version", version: put.version })).toEqual({ status: "deleted" });
+        expect(await store.delete("k", { kind: "version", version: put.version })).toEqual({
+          status: "deleted",
+          version: put.version + 1,
+        });
         expect(await store.delete("k", always)).toEqual({ status: "missing" });
       });
     });
@@ -304,9 +323,291 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         expect(results[0]).toMatchObject({ result: { status: "created" } });
         expect(results[1]).toMatchObject({ entry: { json: '"x"' } });
         expect(results[2]).toMatchObject({ result: { status: "ok", value: "2" } });
-        expect(results[3]).toEqual({ op: "delete", key: "a", result: { status: "deleted" } });
+        expect(results[3]).toEqual({
+          op: "delete",
+          key: "a",
+          result: { status: "deleted", version: expect.any(Number) },
+        });
         expect(results[4]).toEqual({ op: "get", key: "a", entry: null });
         expect(results[5]).toEqual({ op: "delete", key: "a", result: { status: "missing" } });
+      });
+    });
+
+    describe("transactions", () => {
+      const incr = (key: string, by: number): StoreOp => ({ op: "incr", key, input: { by, expiryOnCreate: never } });
+
+      it("applies every op at one new revision when the checks hold", async () => {
+        const { store } = await open();
+        const a = await store.put("a", plain("10"));
+        const before = await store.revision();
+        if (a.status === "conflict") throw new Error("conflict");
+        const outcome = await store.run(
+          [incr("a", -3), { op: "put", key: "b", input: plain('"x"') }, { op: "delete", key: "a2", condition: always }],
+          {
+            transaction: {
+              checks: [
+                { key: "a", kind: "version", version: a.version },
+                { key: "b", kind: "absent" },
+              ],
+            },
+          },
+        );
+        // delete of a missing key cannot apply: nothing changes
+        expect(outcome).toMatchObject({
+          kind: "op_failed",
+          index: 2,
+          result: { op: "delete", result: { status: "missing" } },
+        });
+        expect(await store.revision()).toBe(before);
+        expect(await store.getJson("a")).toBe("10");
+        expect(await store.exists("b")).toBe(false);
+        const done = await store.run([incr("a", -3), { op: "put", key: "b", input: plain('"x"') }], {
+          transaction: {
+            checks: [
+              { key: "a", kind: "version", version: a.version },
+              { key: "b", kind: "absent" },
+            ],
+          },
+        });
+        if (done.kind !== "done") throw new Error(done.kind);
+        expect(done.revision).toBe(before + 1);
+        expect(done.results).toMatchObject([
+          { op: "incr", key: "a", result: { status: "ok", value: "7", version: before + 1 } },
+          { op: "put", key: "b", result: { status: "created", version: before + 1 } },
+        ]);
+        expect((await store.get("a"))?.version).toBe(before + 1);
+        expect((await store.get("b"))?.version).toBe(before + 1);
+      });
+
+      it("reports every failed check with the key's current version, and changes nothing", async () => {
+        const { store } = await open();
+        const a = await store.put("a", plain("1"));
+        if (a.status === "conflict") throw new Error("conflict");
+        const before = await store.revision();
+        const outcome = await store.run([{ op: "put", key: "c", input: plain("3") }], {
+          transaction: {
+            checks: [
+              { key: "a", kind: "version", version: a.version + 99 },
+              { key: "a", kind: "present" },
+              { key: "a", kind: "absent" },
+              { key: "missing", kind: "present" },
+            ],
+          },
+        });
+        expect(outcome).toEqual({
+          kind: "check_failed",
+          failed: [
+            { index: 0, version: a.version },
+            { index: 2, version: a.version },
+            { index: 3, version: null },
+          ],
+          replayed: false,
+        });
+        expect(await store.exists("c")).toBe(false);
+        expect(await store.revision()).toBe(before);
+      });
+
+      it("leaves no trace of its first ops when a later one cannot apply: value, version, TTL, metadata, listing", async () => {
+        const h = await open();
+        const { store } = h;
+        await store.put("text", plain('"not a number"'));
+        await store.put("kept", { ...plain("1"), metadata: '{"m":1}' });
+        const kept = await store.get("kept");
+        const before = await store.revision();
+        const outcome = await store.run(
+          [
+            {
+              op: "put",
+              key: "kept",
+              input: { json: "2", expiry: { kind: "at", at: h.now() + 60_000 }, metadata: null, condition: always },
+            },
+            { op: "put", key: "fresh", input: plain("3") },
+            incr("text", 1),
+          ],
+          { transaction: { checks: [] } },
+        );
+        expect(outcome).toMatchObject({ kind: "op_failed", index: 2, result: { result: { status: "not_integer" } } });
+        expect(await store.get("kept")).toEqual(kept);
+        expect(await store.exists("fresh")).toBe(false);
+        expect(await store.getJson("text")).toBe('"not a number"');
+        expect((await store.list({ prefix: "", after: null, limit: 10 })).entries.map((e) => e.key)).toEqual([
+          "kept",
+          "text",
+        ]);
+        expect(await store.revision()).toBe(before);
+        expect((await store.changes(before, 10)).changes).toEqual([]);
+      });
+    });
+
+    describe("idempotency records", () => {
+      const claim = (id: string, fingerprint: string, phase: "once" | "begin" = "once") => ({
+        id,
+        fingerprint,
+        ttlSeconds: 60,
+        phase,
+      });
+
+      it("replays the first outcome for the same request and changes nothing", async () => {
+        const { store } = await open();
+        const op: StoreOp = { op: "incr", key: "n", input: { by: 1, expiryOnCreate: never } };
+        const first = await store.run([op], { idempotency: claim("caller:k1", "f1") });
+        const again = await store.run([op], { idempotency: claim("caller:k1", "f1") });
+        expect(first).toMatchObject({ kind: "done", replayed: false, results: [{ result: { value: "1" } }] });
+        expect(again).toEqual({ ...first, replayed: true });
+        expect(await store.getJson("n")).toBe("1");
+        expect(await store.run([op], { idempotency: claim("caller:k1", "other") })).toEqual({
+          kind: "idempotency_reused",
+        });
+        expect(await store.run([op], { idempotency: claim("other-caller:k1", "f1") })).toMatchObject({
+          replayed: false,
+        });
+        expect(await store.getJson("n")).toBe("2");
+      });
+
+      it("replays a failed transaction as it failed", async () => {
+        const { store } = await open();
+        const run = () =>
+          store.run([{ op: "put", key: "x", input: plain("1") }], {
+            transaction: { checks: [{ key: "x", kind: "present" }] },
+            idempotency: claim("c:t", "f"),
+          });
+        const first = await run();
+        expect(first).toMatchObject({ kind: "check_failed", replayed: false });
+        await store.put("x", plain("0"));
+        expect(await run()).toEqual({ ...first, replayed: true });
+      });
+
+      it("marks a request made of several steps in flight until its answer is recorded", async () => {
+        const { store } = await open();
+        const op: StoreOp = { op: "put", key: "i", input: plain("1") };
+        expect(await store.run([op], { idempotency: claim("c:imp", "f", "begin") })).toMatchObject({ kind: "done" });
+        expect(await store.run([op], { idempotency: claim("c:imp", "f", "begin") })).toEqual({
+          kind: "idempotency_in_flight",
+        });
+        await store.finishIdempotency(claim("c:imp", "f", "begin"), '{"imported":1}');
+        expect(await store.run([op], { idempotency: claim("c:imp", "f", "begin") })).toEqual({
+          kind: "idempotency_answer",
+          answer: '{"imported":1}',
+        });
+        expect(await store.run([op], { idempotency: claim("c:imp", "g", "begin") })).toEqual({
+          kind: "idempotency_reused",
+        });
+      });
+    });
+
+    describe("change log", () => {
+      it("holds every change after a revision, in order; a transaction's changes share its revision", async () => {
+        const { store } = await open();
+        const start = await store.revision();
+        await store.put("a", { ...plain("1"), metadata: '{"m":1}' });
+        await store.run(
+          [
+            { op: "put", key: "b", input: plain('"x"') },
+            { op: "delete", key: "a", condition: always },
+          ],
+          {
+            transaction: { checks: [] },
+          },
+        );
+        await store.incr("n", { by: 5, expiryOnCreate: never });
+        const page = await store.changes(start, 100);
+        expect(page.trimmedBefore).toBeNull();
+        expect(page.revision).toBe(start + 3);
+        expect(page.changes).toEqual([
+          {
+            revision: start + 1,
+            seq: 0,
+            type: "put",
+            key: "a",
+            version: start + 1,
+            expiresAt: null,
+            metadata: '{"m":1}',
+            json: "1",
+          },
+          {
+            revision: start + 2,
+            seq: 0,
+            type: "put",
+            key: "b",
+            version: start + 2,
+            expiresAt: null,
+            metadata: null,
+            json: '"x"',
+          },
+          {
+            revision: start + 2,
+            seq: 1,
+            type: "delete",
+            key: "a",
+            version: start + 2,
+            expiresAt: null,
+            metadata: null,
+            json: null,
+          },
+          {
+            revision: start + 3,
+            seq: 0,
+            type: "put",
+            key: "n",
+            version: start + 3,
+            expiresAt: null,
+            metadata: null,
+            json: "5",
+          },
+        ]);
+        expect((await store.changes(start + 2, 100)).changes.map((c) => c.key)).toEqual(["n"]);
+        expect((await store.changes(start + 3, 100)).changes).toEqual([]);
+      });
+
+      it("never splits a transaction across pages: a full page ends with the whole of its last revision", async () => {
+        const { store } = await open();
+        const start = await store.revision();
+        await store.put("a", plain("1"));
+        await store.run(
+          ["b", "c", "d"].map((key) => ({ op: "put", key, input: plain("1") }) as StoreOp),
+          { transaction: { checks: [] } },
+        );
+        await store.put("e", plain("1"));
+        const page = await store.changes(start, 2);
+        expect(page.changes.map((c) => c.key)).toEqual(["a", "b", "c", "d"]);
+        const next = await store.changes(start + 1, 2);
+        expect(next.changes.map((c) => c.key)).toEqual(["b", "c", "d"]);
+        expect((await store.changes(start + 2, 1)).changes.map((c) => c.key)).toEqual(["e"]);
+      });
+
+      it("says which revision it still holds completely once it was trimmed", async () => {
+        const { store } = await open({ changeLogSize: 3 });
+        const start = await store.revision();
+        for (const key of ["a", "b", "c", "d", "e"]) await store.put(key, plain("1"));
+        const page = await store.changes(start, 100);
+        expect(page.trimmedBefore).toBe(start + 3);
+        expect(page.changes.map((c) => c.key)).toEqual(["c", "d", "e"]);
+        expect((await store.changes(start + 2, 100)).trimmedBefore).toBeNull();
+      });
+
+      it("writes nothing when a key expires", async () => {
+        const h = await open();
+        const start = await h.store.revision();
+        await h.store.put("brief", { ...plain("1"), expiry: { kind: "at", at: h.now() + 200 } });
+        await h.elapse(400);
+        expect(await h.store.exists("brief")).toBe(false);
+        const page = await h.store.changes(start, 100);
+        expect(page.changes.map((c) => [c.type, c.key])).toEqual([["put", "brief"]]);
+        expect(page.revision).toBe(start + 1);
+      });
+    });
+
+    describe("listing with values", () => {
+      it("returns each value's JSON text when asked", async () => {
+        const { store } = await open();
+        await store.put("v1", plain('{"a":1.50}'));
+        await store.put("v2", plain("12345678901234567890"));
+        const page = await store.list({ prefix: "v", after: null, limit: 10, values: true });
+        expect(page.entries.map((e) => [e.key, e.json])).toEqual([
+          ["v1", '{"a":1.50}'],
+          ["v2", "12345678901234567890"],
+        ]);
+        expect((await store.list({ prefix: "v", after: null, limit: 10 })).entries[0]).not.toHaveProperty("json");
       });
     });
   });

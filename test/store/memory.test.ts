@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory";
+import { singleOps } from "../support/store";
 import { describeStoreContract } from "./contract";
 
 // Time is a fake clock: `elapse` moves it; nothing waits.
-describeStoreContract("memory", async () => {
+describeStoreContract("memory", async (setup = {}) => {
   let now = 1_700_000_000_000;
   return {
-    store: new MemoryStore(() => now),
+    store: singleOps(new MemoryStore({ now: () => now, ...setup })),
     now: () => now,
     elapse: async (ms) => {
       now += ms;
@@ -17,7 +18,7 @@ describeStoreContract("memory", async () => {
 describe("memory backend housekeeping", () => {
   it("frees expired entries that are never read again", async () => {
     let now = 1_000;
-    const store = new MemoryStore(() => now);
+    const store = singleOps(new MemoryStore({ now: () => now }));
     for (let i = 0; i < 1000; i++) {
       await store.put(`gone-${i}`, {
         json: "1",
@@ -35,7 +36,7 @@ describe("memory backend housekeeping", () => {
 
   it("does not let rewrites of one key with a TTL pile up deadlines", async () => {
     let now = 1_000;
-    const store = new MemoryStore(() => now);
+    const store = singleOps(new MemoryStore({ now: () => now }));
     for (let i = 0; i < 10_000; i++) {
       await store.put("hot", {
         json: String(i),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RESERVED_KEY_PREFIX } from "../../src/rules/keys";
-import type { KvStore, PutInput } from "../../src/store/types";
+import type { PutInput } from "../../src/store/types";
+import type { SingleOpStore } from "../support/store";
 import { openUpstashTestStore, rawRedis, sharedBridge, uniquePrefix, upstashContext } from "../support/upstash";
 
 // What the Upstash backend leaves in Redis, and what it reads that other
@@ -17,7 +18,7 @@ function plain(json: string): PutInput {
 
 describe.skipIf(bridge === null)("upstash backend: Redis data layout", () => {
   let prefix: string;
-  let store: KvStore;
+  let store: SingleOpStore;
   beforeEach(() => {
     prefix = uniquePrefix("layout");
     store = openUpstashTestStore(sharedBridge(), prefix);
@@ -81,7 +82,7 @@ describe.skipIf(bridge === null)("upstash backend: Redis data layout", () => {
     const replaced = await store.put("word", { ...plain('"bye"'), condition: { kind: "version", version: 0 } });
     expect(replaced.status).toBe("replaced");
     await raw().set(`${prefix}gone`, "x");
-    expect(await store.delete("gone", always)).toEqual({ status: "deleted" });
+    expect(await store.delete("gone", always)).toEqual({ status: "deleted", version: expect.any(Number) });
     expect(await raw().exists(`${prefix}gone`)).toBe(0);
   });
 

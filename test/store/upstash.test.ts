@@ -9,8 +9,13 @@ const { bridge, skipReason } = upstashContext();
 if (bridge === null) console.warn(`upstash contract skipped: ${skipReason}`);
 
 describe.skipIf(bridge === null)("upstash backend", () => {
-  describeStoreContract("upstash via bridge", async () => ({
-    store: openUpstashTestStore(sharedBridge(), uniquePrefix("contract")),
+  describeStoreContract("upstash via bridge", async (setup = {}) => ({
+    store: openUpstashTestStore(
+      sharedBridge(),
+      uniquePrefix("contract"),
+      2000,
+      setup.changeLogSize === undefined ? {} : { KV_CHANGE_LOG_SIZE: String(setup.changeLogSize) },
+    ),
     now: () => Date.now(),
     elapse: sleep,
   }));

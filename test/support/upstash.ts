@@ -2,7 +2,7 @@ import { Redis } from "@upstash/redis/cloudflare";
 import { inject } from "vitest";
 import { parseConfig, type Settings } from "../../src/settings";
 import { openStore } from "../../src/store/select";
-import type { KvStore } from "../../src/store/types";
+import { type SingleOpStore, singleOps } from "./store";
 import type { BridgeEndpoint, UpstashTestContext } from "./upstash-context";
 
 /** The bridges and helpers the global setup provided. */
@@ -38,9 +38,14 @@ export function upstashSettings(
 }
 
 /** The Upstash store the app would open with these settings (through select.ts). */
-export function openUpstashTestStore(bridge: BridgeEndpoint, prefix: string, timeoutMs = 2000): KvStore {
-  const settings: Settings = upstashSettings(bridge, prefix, timeoutMs);
-  return openStore(parseConfig(settings));
+export function openUpstashTestStore(
+  bridge: BridgeEndpoint,
+  prefix: string,
+  timeoutMs = 2000,
+  extra: Settings = {},
+): SingleOpStore {
+  const settings: Settings = { ...upstashSettings(bridge, prefix, timeoutMs), ...extra };
+  return singleOps(openStore(parseConfig(settings)));
 }
 
 /** A raw client on the bridge, for writing and reading Redis directly as redis-cli would. */

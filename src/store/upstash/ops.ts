@@ -1,16 +1,20 @@
 import type {
+  Check,
   DeleteResult,
   Entry,
   ExpireResult,
   Expiry,
+  FailedCheck,
   IncrResult,
   PutResult,
+  RunOptions,
+  RunOutcome,
   StoreOp,
   StoreResult,
   WriteCondition,
 } from "../types";
 import type { KeyLayout } from "./layout";
-import { OP_WIDTH } from "./lua/ops";
+import { CHECK_WIDTH, FIXED_KEYS, HEADER_WIDTH, OP_WIDTH } from "./lua/ops";
 import { arrayReply, deadlineReply, integerReply, jsonTextOf, stringReply, unexpected } from "./reply";
 
 /** KEYS and ARGV of one ops-script call. */
@@ -51,24 +55,49 @@ function argsOf(op: StoreOp): string[] {
   }
 }
 
-/** Encodes operations as one call of the ops script. */
-export function encodeOps(ops: readonly StoreOp[], layout: KeyLayout): ScriptCall {
-  const keys = [layout.revision, layout.index];
-  const args: string[] = [];
+function checkArgs(check: Check): string[] {
+  const args = [check.key, check.kind, check.kind === "version" ? String(check.version) : ""];
+  if (args.length !== CHECK_WIDTH) throw new Error("ops script: malformed check");
+  return args;
+}
+
+/** Encodes a run as one call of the ops script. */
+export function encodeRun(
+  ops: readonly StoreOp[],
+  options: RunOptions,
+  layout: KeyLayout,
+  changeLogSize: number,
+): ScriptCall {
+  const checks = options.transaction?.checks ?? [];
+  const claim = options.idempotency;
+  // FIXED_KEYS keys, then (value, meta) per op, then per check.
+  const keys = [
+    layout.revision,
+    layout.index,
+    layout.changes,
+    claim === undefined ? layout.scratch : layout.idempotency(claim.id),
+    layout.scratch,
+  ];
+  // HEADER_WIDTH slots, then CHECK_WIDTH per check, then OP_WIDTH per op.
+  const args = [
+    options.transaction === undefined ? "each" : "txn",
+    String(changeLogSize),
+    claim?.phase ?? "none",
+    claim?.fingerprint ?? "",
+    String((claim?.ttlSeconds ?? 0) * 1000),
+    String(checks.length),
+  ];
+  if (args.length !== HEADER_WIDTH) throw new Error("ops script: malformed header");
+  for (const check of checks) args.push(...checkArgs(check));
   for (const op of ops) {
     keys.push(layout.value(op.key), layout.meta(op.key));
     const opArgs = argsOf(op);
     if (opArgs.length !== OP_WIDTH) throw new Error(`ops script: ${op.op} encodes ${opArgs.length} slots`);
     args.push(...opArgs);
   }
+  for (const check of checks) keys.push(layout.value(check.key), layout.meta(check.key));
+  if (keys.length !== FIXED_KEYS + 2 * (ops.length + checks.length)) throw new Error("ops script: malformed keys");
   return { keys, args };
-}
-
-/** Decodes the ops script's reply: one result per operation, in order. */
-export function decodeResults(ops: readonly StoreOp[], reply: unknown): StoreResult[] {
-  const replies = arrayReply(reply, "the ops script");
-  if (replies.length !== ops.length) throw unexpected(`${ops.length} ops`, reply);
-  return ops.map((op, index) => decodeResult(op, arrayReply(replies[index], "an op")));
 }
 
 function decodeGet(reply: unknown[]): Entry | null {
@@ -95,7 +124,8 @@ function decodePut(reply: unknown[]): PutResult {
 
 function decodeDelete(reply: unknown[]): DeleteResult {
   const status = reply[0];
-  if (status !== "deleted" && status !== "missing" && status !== "conflict") throw unexpected("delete", reply);
+  if (status === "deleted") return { status, version: integerReply(reply[1], "delete version") };
+  if (status !== "missing" && status !== "conflict") throw unexpected("delete", reply);
   return { status };
 }
 
@@ -132,5 +162,77 @@ function decodeResult(op: StoreOp, reply: unknown[]): StoreResult {
       return { op: "expire", key, result: decodeExpire(reply) };
     case "incr":
       return { op: "incr", key, result: decodeIncr(reply) };
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Decodes an answer the script kept in an Idempotency-Key record (its
+ * `encode`): `a<n>:` an array, `i<digits>;` an integer, `s<bytes>:` a string.
+ */
+export function decodeRecorded(text: string): unknown {
+  const bytes = encoder.encode(text);
+  let at = 0;
+  const readUntil = (stop: number): string => {
+    const end = bytes.indexOf(stop, at);
+    if (end === -1) throw unexpected("an idempotency record", text);
+    const part = decoder.decode(bytes.subarray(at, end));
+    at = end + 1;
+    return part;
+  };
+  const read = (): unknown => {
+    const tag = bytes[at++];
+    if (tag === 0x69) return Number(readUntil(0x3b));
+    const count = Number(readUntil(0x3a));
+    if (tag === 0x73) {
+      const value = decoder.decode(bytes.subarray(at, at + count));
+      at += count;
+      return value;
+    }
+    if (tag !== 0x61) throw unexpected("an idempotency record", text);
+    return Array.from({ length: count }, read);
+  };
+  const value = read();
+  if (at !== bytes.length) throw unexpected("an idempotency record", text);
+  return value;
+}
+
+/** Decodes the ops script's reply to a run of `ops`. */
+export function decodeRun(ops: readonly StoreOp[], reply: unknown, replayed = false): RunOutcome {
+  const items = arrayReply(reply, "the ops script");
+  switch (items[0]) {
+    case "replay":
+      return decodeRun(ops, decodeRecorded(stringReply(items[1], "replay")), true);
+    case "answer":
+      return { kind: "idempotency_answer", answer: stringReply(items[1], "answer") };
+    case "in_flight":
+      return { kind: "idempotency_in_flight" };
+    case "reused":
+      return { kind: "idempotency_reused" };
+    case "done": {
+      const revision = integerReply(items[1], "revision");
+      const replies = arrayReply(items[2], "op replies");
+      if (replies.length !== ops.length) throw unexpected(`${ops.length} ops`, reply);
+      const results = ops.map((op, index) => decodeResult(op, arrayReply(replies[index], "an op")));
+      return { kind: "done", results, revision: revision === -1 ? null : revision, replayed };
+    }
+    case "check_failed": {
+      const failed: FailedCheck[] = [];
+      for (let at = 1; at + 1 < items.length; at += 2) {
+        const version = integerReply(items[at + 1], "checked version");
+        failed.push({ index: integerReply(items[at], "check index"), version: version === -1 ? null : version });
+      }
+      return { kind: "check_failed", failed, replayed };
+    }
+    case "op_failed": {
+      const index = integerReply(items[1], "failed op");
+      const op = ops[index];
+      if (op === undefined) throw unexpected("a failed op", reply);
+      return { kind: "op_failed", index, result: decodeResult(op, arrayReply(items[2], "an op")), replayed };
+    }
+    default:
+      throw unexpected("the ops script", reply);
   }
 }

@@ -3,14 +3,15 @@ import { COMMON_LUA } from "./common";
 /**
  * One page of the ordered listing. KEYS: the ordered index. ARGV: value
  * namespace, meta namespace, start bound ('-', '[prefix' or '(after'),
- * prefix, limit. Walks the index with ZRANGE BYLEX, skips members whose value
- * is gone (expired, deleted by another client) and removes them from the index
- * as it goes. Answers {complete (1|0), then key, version, deadline | -1,
- * metadata | '' per entry}.
+ * prefix, limit, values (1 | 0). Walks the index with ZRANGE BYLEX, skips
+ * members whose value is gone (expired, deleted by another client) and removes
+ * them from the index as it goes. Answers {complete (1|0), then key, version,
+ * deadline | -1, metadata | '' and, with values, the value per entry}.
  */
 export const LIST_LUA = `${COMMON_LUA}
 local index = KEYS[1]
 local value_ns, meta_ns, start, prefix, limit = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local with_values = ARGV[6] == '1'
 -- UTF-8 never holds byte 0xFF, so '(prefix\\255' bounds every key with the prefix.
 local stop = '+'
 if prefix ~= '' then stop = '(' .. prefix .. '\\255' end
@@ -34,6 +35,7 @@ while true do
       page[#page + 1] = meta.version
       page[#page + 1] = meta.at or -1
       page[#page + 1] = meta.metadata or ''
+      if with_values then page[#page + 1] = redis.call('GET', vkey) end
     else
       redis.call('ZREM', index, member)
       redis.call('DEL', meta_ns .. member)

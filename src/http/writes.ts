@@ -1,0 +1,119 @@
+import type { Context, MiddlewareHandler } from "hono";
+import * as v from "valibot";
+import { ApiError } from "../problems";
+import type { IdempotencyClaim, ResultOf, RunOptions, RunOutcome, StoreOp } from "../store/types";
+import { type AppEnv, type InputSpec, markInput } from "./route";
+
+/** A run that changed the store, or replays one that did: what a write route answers from. */
+export type Written = Extract<RunOutcome, { kind: "done" | "check_failed" | "op_failed" }>;
+
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/** The key of an `Idempotency-Key` header (a quoted structured-field string or bare text). */
+function idempotencyKeyOf(header: string): string {
+  const key = header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError("invalid_idempotency_key", {
+      detail: "Idempotency-Key must be 1 to 255 printable ASCII characters",
+      extras: { header: "Idempotency-Key" },
+    });
+  }
+  return key;
+}
+
+/**
+ * Makes a write route safely retryable: an `Idempotency-Key` header claims the
+ * request's outcome for KV_IDEMPOTENCY_TTL seconds, per caller; a retry of the
+ * same request (method, path, query, body) gets the first answer with
+ * `Idempotent-Replayed: true` and changes nothing.
+ */
+export function idempotent<P extends string>(): MiddlewareHandler<AppEnv, P> {
+  const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const header = c.req.header("idempotency-key");
+    if (header !== undefined) c.set("idempotencyKey", idempotencyKeyOf(header));
+    await next();
+  };
+  return markInput(validator, {
+    target: "header",
+    schema: v.object({
+      "Idempotency-Key": v.optional(
+        v.pipe(
+          v.string(),
+          v.description("Makes the write safe to retry: a retry with the same key and request gets the first answer"),
+        ),
+      ),
+    }),
+    codes: ["invalid_idempotency_key", "idempotency_key_reused", "idempotency_in_flight"],
+    claimsKeys: false,
+  } satisfies InputSpec);
+}
+
+function hex(bytes: ArrayBuffer): string {
+  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The claim of the request's Idempotency-Key, if it sent one: the caller's record of this request. */
+export async function claimOf(
+  c: Context<AppEnv>,
+  phase: IdempotencyClaim["phase"] = "once",
+  body: string = c.var.bodyText ?? "",
+): Promise<IdempotencyClaim | undefined> {
+  const key = c.var.idempotencyKey;
+  if (key === undefined) return undefined;
+  const url = new URL(c.req.url);
+  const request = `${c.req.method}\n${url.pathname}${url.search}\n${body}`;
+  const fingerprint = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(request)));
+  return {
+    id: `${c.var.access.caller ?? "anonymous"}:${key}`,
+    fingerprint,
+    ttlSeconds: c.var.setup.config.idempotencyTtlSeconds,
+    phase,
+  };
+}
+
+/** The answer to a request whose Idempotency-Key is held by another request, or still running. */
+export function idempotencyRefusal(outcome: RunOutcome): ApiError | null {
+  if (outcome.kind === "idempotency_reused") {
+    return new ApiError("idempotency_key_reused", {
+      detail: "This Idempotency-Key was used with another request (method, path or body); nothing was changed",
+    });
+  }
+  if (outcome.kind === "idempotency_in_flight") {
+    return new ApiError("idempotency_in_flight", {
+      detail: "The first request with this Idempotency-Key is still running; retry later",
+      headers: { "Retry-After": "1" },
+    });
+  }
+  return null;
+}
+
+/**
+ * Runs a write route's operations with the request's Idempotency-Key claim.
+ * A replayed outcome marks the answer `Idempotent-Replayed: true`.
+ */
+export async function runWrites(
+  c: Context<AppEnv>,
+  ops: StoreOp[],
+  options: Omit<RunOptions, "idempotency"> = {},
+): Promise<Written> {
+  const outcome = await c.var.store.run(ops, { ...options, idempotency: await claimOf(c) });
+  const refusal = idempotencyRefusal(outcome);
+  if (refusal !== null) throw refusal;
+  if (
+    outcome.kind === "idempotency_answer" ||
+    outcome.kind === "idempotency_reused" ||
+    outcome.kind === "idempotency_in_flight"
+  ) {
+    throw new ApiError("idempotency_key_reused", { detail: "This Idempotency-Key belongs to another kind of request" });
+  }
+  if (outcome.replayed) c.set("replayed", true);
+  return outcome;
+}
+
+/** Runs one write with the request's Idempotency-Key claim; its result. */
+export async function runWrite<O extends StoreOp>(c: Context<AppEnv>, op: O): Promise<ResultOf<O>> {
+  const outcome = await runWrites(c, [op]);
+  const [result] = outcome.kind === "done" ? outcome.results : [];
+  if (result === undefined) throw new Error(`${op.op}: the store answered no result`);
+  return result as ResultOf<O>;
+}
