@@ -2,10 +2,12 @@ import { Hono } from "hono";
 import { frame, unmatched } from "./http/frame";
 import { type AppEnv, checkDeclarations } from "./http/route";
 import { onError } from "./problems";
+import { backupRoutes } from "./routes/backup";
 import { compatRoutes } from "./routes/compat";
 import { operationRoutes } from "./routes/operations";
 import { serviceRoutes } from "./routes/service";
 import { v1Routes } from "./routes/v1";
+import { watchRoutes } from "./routes/watch";
 
 /**
  * Builds the KV worker's Hono app: every request goes through `frame`; each
@@ -23,7 +25,9 @@ export function createApp() {
     )
     .route("/", compatRoutes)
     .route("/", v1Routes)
-    .route("/", operationRoutes);
+    .route("/", operationRoutes)
+    .route("/", backupRoutes)
+    .route("/", watchRoutes);
   checkDeclarations(app.routes);
   return routes;
 }

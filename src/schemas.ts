@@ -342,3 +342,70 @@ export const BatchAnswer = v.object({ results: v.array(BatchResult) });
 export const ReindexAnswer = v.object({
   indexed: v.pipe(v.number(), v.description("Keys written outside the API that joined the listing")),
 });
+
+// Backups and the change feed.
+
+/** Query of `GET /v1/export`. */
+export const ExportQuery = v.object({
+  prefix: v.optional(v.pipe(v.string(), v.description("Only keys starting with this text (default: all)"))),
+});
+
+/** Query of `POST /v1/import`. */
+export const ImportQuery = v.object({
+  mode: v.optional(
+    v.pipe(
+      v.picklist(["upsert", "create_only"], "must be upsert or create_only"),
+      v.description("upsert (default) writes every line; create_only skips keys that exist (each a failed line)"),
+    ),
+    "upsert",
+  ),
+});
+
+/** One key line of an export, as import reads it (`version` is ignored). */
+export const ImportLine = v.object(
+  {
+    key: KeyField,
+    value: JsonValue,
+    version: v.optional(v.unknown()),
+    expires_at: v.optional(
+      v.nullable(v.pipe(jsonNumber("must be unix milliseconds"), v.safeInteger("must be unix milliseconds"))),
+    ),
+    metadata: v.optional(v.nullable(MetadataInput)),
+  },
+  "must be a JSON object with 'key' and 'value'",
+);
+
+/** Answer of `POST /v1/import`. */
+export const ImportAnswer = v.object({
+  imported: v.pipe(v.number(), v.description("Lines written")),
+  skipped: v.pipe(v.number(), v.description("Lines whose expires_at had passed")),
+  failed: v.array(
+    v.object({
+      line: v.pipe(v.number(), v.description("1-based line number in the request body")),
+      code: v.string(),
+      detail: v.string(),
+    }),
+  ),
+  failed_not_listed: v.pipe(v.number(), v.description("Failed lines beyond the first hundred listed")),
+});
+
+/** Query of `GET /v1/watch`. */
+export const WatchQuery = v.object({
+  prefix: v.optional(v.pipe(v.string(), v.description("Only changes of keys starting with this text (default: all)"))),
+  since: v.optional(
+    v.pipe(
+      v.number("must be a revision"),
+      v.safeInteger("must be a revision"),
+      v.minValue(0, "must be a revision"),
+      v.description("Start right after this revision (Last-Event-ID wins); default: the current revision"),
+    ),
+  ),
+  values: v.optional(v.pipe(v.boolean("must be 1 or 0"), v.description("1: events of puts carry the value"))),
+});
+
+/** Headers of `GET /v1/watch`. */
+export const WatchHeaders = v.object({
+  "Last-Event-ID": v.optional(
+    v.pipe(v.string(), v.description("The last revision received: EventSource sends it when it reconnects")),
+  ),
+});

@@ -198,6 +198,8 @@ const FIELD_CODES: Record<string, { missing?: ProblemCode; invalid: ProblemCode 
   limit: { invalid: "invalid_limit" },
   prefix: { invalid: "invalid_prefix" },
   cursor: { invalid: "invalid_cursor" },
+  since: { invalid: "invalid_since" },
+  mode: { invalid: "invalid_mode" },
   ops: { missing: "invalid_ops", invalid: "invalid_ops" },
   checks: { invalid: "invalid_checks" },
   op: { invalid: "invalid_op" },
@@ -407,5 +409,60 @@ export function jsonBody<S extends v.GenericSchema, P extends string>(
     codes: [...BODY_CODES, rootCode, ...keyCodes, ...(options.codes ?? [])],
     claimsKeys: options.keys !== undefined,
     body: { required: options.optional !== true, example: options.example },
+  } satisfies InputSpec);
+}
+
+/** One line of an NDJSON body: its value, or why it was refused. */
+export type NdjsonLine<T> = { line: number; value: T } | { line: number; error: ApiError };
+
+/** How a route reads an NDJSON body. */
+export interface NdjsonOptions<S extends v.GenericSchema> {
+  /** The most bytes the body may hold, from the settings. */
+  limit: (config: Setup["config"]) => number;
+  /** A first line that heads the body rather than carrying an item (checked by the callback). */
+  header: (data: unknown) => boolean;
+  /** The keys a line names, each checked against the key rules and the caller's rights. */
+  keys: (item: v.InferOutput<S>) => Iterable<KeyClaim>;
+  codes?: ProblemCode[];
+}
+
+/**
+ * An NDJSON body, read whole within its limit, one item per line: each line
+ * parsed (exact number text, depth limit), validated and its keys checked on
+ * its own. A bad line does not refuse the request: it is reported with its
+ * problem, and the handler reports it back.
+ */
+export function ndjsonBody<S extends v.GenericSchema, P extends string>(
+  schema: S,
+  options: NdjsonOptions<S>,
+): MiddlewareHandler<AppEnv, P, { out: { json: NdjsonLine<v.InferOutput<S>>[] } }> {
+  const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const { config } = c.var.setup;
+    const text = await readBoundedText(c.req.raw, options.limit(config));
+    c.set("bodyText", text);
+    const lines: NdjsonLine<v.InferOutput<S>>[] = [];
+    text.split("\n").forEach((raw, index) => {
+      const line = index + 1;
+      if (raw.trim() === "") return;
+      try {
+        const data = parseJson(raw, `Line ${line}`);
+        if (index === 0 && options.header(data)) return;
+        const value = validate(schema, data, "invalid_line");
+        claimKeys(c, options.keys(value), config.limits.maxKeyBytes);
+        lines.push({ line, value });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        lines.push({ line, error });
+      }
+    });
+    c.req.addValidatedData("json", lines);
+    await next();
+  };
+  return mark(validator, INPUT_SPEC, {
+    target: "json",
+    schema,
+    codes: ["body_too_large", "invalid_utf8", ...(options.codes ?? [])],
+    claimsKeys: true,
+    body: { required: true },
   } satisfies InputSpec);
 }
