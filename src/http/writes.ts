@@ -53,38 +53,32 @@ function hex(bytes: ArrayBuffer): string {
 }
 
 /** The claim of the request's Idempotency-Key, if it sent one: the caller's record of this request. */
-export async function claimOf(
-  c: Context<AppEnv>,
-  phase: IdempotencyClaim["phase"] = "once",
-  body: string = c.var.bodyText ?? "",
-): Promise<IdempotencyClaim | undefined> {
+export async function claimOf(c: Context<AppEnv>): Promise<IdempotencyClaim | undefined> {
   const key = c.var.idempotencyKey;
   if (key === undefined) return undefined;
   const url = new URL(c.req.url);
-  const request = `${c.req.method}\n${url.pathname}${url.search}\n${body}`;
+  const request = `${c.req.method}\n${url.pathname}${url.search}\n${c.var.bodyText ?? ""}`;
   const fingerprint = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(request)));
   return {
     id: `${c.var.access.caller ?? "anonymous"}:${key}`,
     fingerprint,
     ttlSeconds: c.var.setup.config.idempotencyTtlSeconds,
-    phase,
   };
 }
 
-/** The answer to a request whose Idempotency-Key is held by another request, or still running. */
-export function idempotencyRefusal(outcome: RunOutcome): ApiError | null {
-  if (outcome.kind === "idempotency_reused") {
-    return new ApiError("idempotency_key_reused", {
-      detail: "This Idempotency-Key was used with another request (method, path or body); nothing was changed",
-    });
-  }
-  if (outcome.kind === "idempotency_in_flight") {
-    return new ApiError("idempotency_in_flight", {
-      detail: "The first request with this Idempotency-Key is still running; retry later",
-      headers: { "Retry-After": "1" },
-    });
-  }
-  return null;
+/** The 422 of an Idempotency-Key used by another request. */
+export function idempotencyKeyReused(): ApiError {
+  return new ApiError("idempotency_key_reused", {
+    detail: "This Idempotency-Key was used with another request (method, path or body); nothing was changed",
+  });
+}
+
+/** The 409 of an Idempotency-Key whose first request (made of several steps) still runs. */
+export function idempotencyInFlight(): ApiError {
+  return new ApiError("idempotency_in_flight", {
+    detail: "The first request with this Idempotency-Key is still running; retry later",
+    headers: { "Retry-After": "1" },
+  });
 }
 
 /**
@@ -97,15 +91,7 @@ export async function runWrites(
   options: Omit<RunOptions, "idempotency"> = {},
 ): Promise<Written> {
   const outcome = await c.var.store.run(ops, { ...options, idempotency: await claimOf(c) });
-  const refusal = idempotencyRefusal(outcome);
-  if (refusal !== null) throw refusal;
-  if (
-    outcome.kind === "idempotency_answer" ||
-    outcome.kind === "idempotency_reused" ||
-    outcome.kind === "idempotency_in_flight"
-  ) {
-    throw new ApiError("idempotency_key_reused", { detail: "This Idempotency-Key belongs to another kind of request" });
-  }
+  if (outcome.kind === "idempotency_reused") throw idempotencyKeyReused();
   if (outcome.replayed) c.set("replayed", true);
   return outcome;
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type * as v from "valibot";
 import { jsonText, jsonWithRaw } from "../http/answers";
 import { type AppEnv, ndjsonBody, query, route } from "../http/route";
-import { claimOf, idempotencyRefusal, idempotent } from "../http/writes";
+import { claimOf, idempotencyInFlight, idempotencyKeyReused, idempotent } from "../http/writes";
 import { ApiError, type ProblemCode, problemBody, toApiError } from "../problems";
 import { expiryAt } from "../rules/expiry";
 import { isJsonObject, metadataText, valueText } from "../rules/json";
@@ -17,6 +17,9 @@ const EXPORT_PAGE = 500;
 
 /** Lines an import applies per storage round trip. */
 const IMPORT_GROUP = 100;
+
+/** Seconds an import may run before a retry with its Idempotency-Key runs it again. */
+const IMPORT_HOLD_SECONDS = 120;
 
 /** Failed lines an import answer lists (the rest are counted). */
 const LISTED_FAILURES = 100;
@@ -156,7 +159,7 @@ export const backupRoutes = new Hono<AppEnv>()
     async (c) => {
       const { mode } = c.req.valid("query");
       const { limits } = c.var.setup.config;
-      const claim = await claimOf(c, "begin");
+      const claim = await claimOf(c);
       const now = Date.now();
       const failed: FailedLine[] = [];
       const pending: PendingLine[] = [];
@@ -184,32 +187,36 @@ export const backupRoutes = new Hono<AppEnv>()
         }
       }
       let imported = 0;
-      // The first group claims the Idempotency-Key (even an empty one, so a retry is told apart).
-      for (let start = 0; start === 0 || start < pending.length; start += IMPORT_GROUP) {
-        const group = pending.slice(start, start + IMPORT_GROUP);
-        if (group.length === 0 && claim === undefined) break;
-        const outcome = await c.var.store.run(
-          group.map((item) => item.op),
-          start === 0 && claim !== undefined ? { idempotency: claim } : {},
-        );
-        const refusal = idempotencyRefusal(outcome);
-        if (refusal !== null) throw refusal;
-        if (outcome.kind === "idempotency_answer") {
-          c.set("replayed", true);
-          return jsonText(outcome.answer);
+      // With an Idempotency-Key, each group keeps its own record (in the same step as its
+      // writes), so a retry replays the groups that ran; a mark tells a retry the first still runs.
+      const running = claim === undefined ? undefined : `${claim.id}#running`;
+      if (running !== undefined && !(await c.var.store.hold(running, IMPORT_HOLD_SECONDS))) throw idempotencyInFlight();
+      try {
+        for (let start = 0, step = 0; start === 0 || start < pending.length; start += IMPORT_GROUP, step++) {
+          const group = pending.slice(start, start + IMPORT_GROUP);
+          if (group.length === 0 && claim === undefined) break;
+          const idempotency = claim === undefined ? undefined : { ...claim, id: `${claim.id}#${step}` };
+          const outcome = await c.var.store.run(
+            group.map((item) => item.op),
+            idempotency === undefined ? {} : { idempotency },
+          );
+          if (outcome.kind === "idempotency_reused") throw idempotencyKeyReused();
+          if (outcome.kind !== "done") throw new Error(`import: unexpected ${outcome.kind}`);
+          if (outcome.replayed) c.set("replayed", true);
+          outcome.results.forEach((result, offset) => {
+            const item = group[offset];
+            if (result.op !== "put" || item === undefined) return;
+            if (result.result.status === "conflict") {
+              failed.push({
+                line: item.line,
+                code: "precondition_failed",
+                detail: `Line ${item.line}: key '${item.op.key}' exists (mode=create_only)`,
+              });
+            } else imported++;
+          });
         }
-        if (outcome.kind !== "done") throw new Error(`import: unexpected ${outcome.kind}`);
-        outcome.results.forEach((result, offset) => {
-          const item = group[offset];
-          if (result.op !== "put" || item === undefined) return;
-          if (result.result.status === "conflict") {
-            failed.push({
-              line: item.line,
-              code: "precondition_failed",
-              detail: `Line ${item.line}: key '${item.op.key}' exists (mode=create_only)`,
-            });
-          } else imported++;
-        });
+      } finally {
+        if (running !== undefined) await c.var.store.release(running);
       }
       failed.sort((a, b) => a.line - b.line);
       const answer = JSON.stringify({
@@ -218,7 +225,6 @@ export const backupRoutes = new Hono<AppEnv>()
         failed: failed.slice(0, LISTED_FAILURES),
         failed_not_listed: Math.max(0, failed.length - LISTED_FAILURES),
       } satisfies v.InferOutput<typeof ImportAnswer>);
-      if (claim !== undefined) await c.var.store.finishIdempotency(claim, answer);
       return jsonText(answer);
     },
   );

@@ -40,10 +40,9 @@ export interface MemoryStoreOptions {
 }
 
 interface IdempotencyRecord {
-  fingerprint: string;
-  /** The outcome to replay; null while the first request runs. */
+  /** The request's fingerprint; null for the mark of `hold`. */
+  fingerprint: string | null;
   outcome: RunOutcome | null;
-  answer: string | null;
   expiresAt: number;
 }
 
@@ -147,11 +146,9 @@ export class MemoryStore implements KvStore {
     const outcome =
       options.transaction === undefined ? this.applyEach(ops) : this.applyAll(ops, options.transaction.checks);
     if (claim !== undefined) {
-      const pending = claim.phase === "begin";
       this.idempotency.set(claim.id, {
         fingerprint: claim.fingerprint,
-        outcome: pending ? null : structuredClone(outcome),
-        answer: null,
+        outcome: structuredClone(outcome),
         expiresAt: this.now() + claim.ttlSeconds * 1000,
       });
     }
@@ -159,13 +156,14 @@ export class MemoryStore implements KvStore {
     return outcome;
   }
 
-  async finishIdempotency(claim: IdempotencyClaim, answer: string): Promise<void> {
-    this.idempotency.set(claim.id, {
-      fingerprint: claim.fingerprint,
-      outcome: null,
-      answer,
-      expiresAt: this.now() + claim.ttlSeconds * 1000,
-    });
+  async hold(id: string, ttlSeconds: number): Promise<boolean> {
+    if (this.recordOf(id) !== undefined) return false;
+    this.idempotency.set(id, { fingerprint: null, outcome: null, expiresAt: this.now() + ttlSeconds * 1000 });
+    return true;
+  }
+
+  async release(id: string): Promise<void> {
+    this.idempotency.delete(id);
   }
 
   async list({ prefix, after, limit, values }: ListInput): Promise<ListPage> {
@@ -238,10 +236,8 @@ export class MemoryStore implements KvStore {
   }
 
   private replay(record: IdempotencyRecord, claim: IdempotencyClaim): RunOutcome {
-    if (record.outcome === null && record.answer === null) return { kind: "idempotency_in_flight" };
-    if (record.fingerprint !== claim.fingerprint) return { kind: "idempotency_reused" };
-    if (record.answer !== null) return { kind: "idempotency_answer", answer: record.answer };
-    const outcome = structuredClone(record.outcome!);
+    if (record.outcome === null || record.fingerprint !== claim.fingerprint) return { kind: "idempotency_reused" };
+    const outcome = structuredClone(record.outcome);
     return "replayed" in outcome ? { ...outcome, replayed: true } : outcome;
   }
 

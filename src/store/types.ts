@@ -102,19 +102,14 @@ export type ResultOf<O extends StoreOp> = Extract<StoreResult, { op: O["op"] }>;
 export type Check = { key: string } & ({ kind: "version"; version: number } | { kind: "absent" } | { kind: "present" });
 
 /**
- * An Idempotency-Key claim: the record `id` (the caller and its key) holds
- * the first request's fingerprint and outcome for `ttlSeconds`.
+ * An Idempotency-Key claim: the record `id` (the caller, its key, and the
+ * step of a request made of several) holds the first request's fingerprint
+ * and outcome for `ttlSeconds`, written in the same step as the ops.
  */
 export interface IdempotencyClaim {
   id: string;
   fingerprint: string;
   ttlSeconds: number;
-  /**
-   * `once`: the outcome is recorded by the same step that applies the ops.
-   * `begin`: the first step of a request made of several (an import) marks
-   * the key pending; `finishIdempotency` records its answer.
-   */
-  phase: "once" | "begin";
 }
 
 /** How to run a list of operations. */
@@ -139,11 +134,7 @@ export type RunOutcome =
   /** A transaction's op could not apply; nothing changed. `result` is what it would have answered. */
   | { kind: "op_failed"; index: number; result: StoreResult; replayed: boolean }
   /** The Idempotency-Key was used by another request. */
-  | { kind: "idempotency_reused" }
-  /** The Idempotency-Key's first request is still running. */
-  | { kind: "idempotency_in_flight" }
-  /** The Idempotency-Key's first request finished with this answer (a request made of several). */
-  | { kind: "idempotency_answer"; answer: string };
+  | { kind: "idempotency_reused" };
 
 /** One change of the store, as the change log keeps it. */
 export interface Change {
@@ -187,8 +178,13 @@ export interface KvStore {
    * first one's outcome and changes nothing.
    */
   run(ops: StoreOp[], options?: RunOptions): Promise<RunOutcome>;
-  /** Records the answer of a request that claimed an Idempotency-Key with phase `begin`. */
-  finishIdempotency(claim: IdempotencyClaim, answer: string): Promise<void>;
+  /**
+   * Marks a request made of several steps (an import) as running, for at most
+   * `ttlSeconds`: false when another request holds the mark.
+   */
+  hold(id: string, ttlSeconds: number): Promise<boolean>;
+  /** Removes the mark of `hold`. */
+  release(id: string): Promise<void>;
   list(input: ListInput): Promise<ListPage>;
   /** The store-wide revision: the version the next write will exceed. */
   revision(): Promise<number>;

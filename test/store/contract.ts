@@ -440,12 +440,7 @@ export function describeStoreContract(name: string, openStore: (setup?: StoreSet
     });
 
     describe("idempotency records", () => {
-      const claim = (id: string, fingerprint: string, phase: "once" | "begin" = "once") => ({
-        id,
-        fingerprint,
-        ttlSeconds: 60,
-        phase,
-      });
+      const claim = (id: string, fingerprint: string) => ({ id, fingerprint, ttlSeconds: 60 });
 
       it("replays the first outcome for the same request and changes nothing", async () => {
         const { store } = await open();
@@ -477,21 +472,23 @@ export function describeStoreContract(name: string, openStore: (setup?: StoreSet
         expect(await run()).toEqual({ ...first, replayed: true });
       });
 
-      it("marks a request made of several steps in flight until its answer is recorded", async () => {
-        const { store } = await open();
-        const op: StoreOp = { op: "put", key: "i", input: plain("1") };
-        expect(await store.run([op], { idempotency: claim("c:imp", "f", "begin") })).toMatchObject({ kind: "done" });
-        expect(await store.run([op], { idempotency: claim("c:imp", "f", "begin") })).toEqual({
-          kind: "idempotency_in_flight",
-        });
-        await store.finishIdempotency(claim("c:imp", "f", "begin"), '{"imported":1}');
-        expect(await store.run([op], { idempotency: claim("c:imp", "f", "begin") })).toEqual({
-          kind: "idempotency_answer",
-          answer: '{"imported":1}',
-        });
-        expect(await store.run([op], { idempotency: claim("c:imp", "g", "begin") })).toEqual({
-          kind: "idempotency_reused",
-        });
+      it("holds a mark for a request made of several steps until it is released or expires", async () => {
+        const h = await open();
+        expect(await h.store.hold("c:imp#running", 1)).toBe(true);
+        expect(await h.store.hold("c:imp#running", 1)).toBe(false);
+        await h.store.release("c:imp#running");
+        expect(await h.store.hold("c:imp#running", 1)).toBe(true);
+        await h.elapse(1100);
+        expect(await h.store.hold("c:imp#running", 1)).toBe(true);
+      });
+
+      it("forgets a record after its TTL", async () => {
+        const h = await open();
+        const op: StoreOp = { op: "incr", key: "t", input: { by: 1, expiryOnCreate: never } };
+        await h.store.run([op], { idempotency: { id: "c:ttl", fingerprint: "f", ttlSeconds: 1 } });
+        await h.elapse(1100);
+        const again = await h.store.run([op], { idempotency: { id: "c:ttl", fingerprint: "f", ttlSeconds: 1 } });
+        expect(again).toMatchObject({ kind: "done", replayed: false, results: [{ result: { value: "2" } }] });
       });
     });
 

@@ -82,7 +82,7 @@ export function encodeRun(
   const args = [
     options.transaction === undefined ? "each" : "txn",
     String(changeLogSize),
-    claim?.phase ?? "none",
+    claim === undefined ? "none" : "record",
     claim?.fingerprint ?? "",
     String((claim?.ttlSeconds ?? 0) * 1000),
     String(checks.length),
@@ -205,10 +205,6 @@ export function decodeRun(ops: readonly StoreOp[], reply: unknown, replayed = fa
   switch (items[0]) {
     case "replay":
       return decodeRun(ops, decodeRecorded(stringReply(items[1], "replay")), true);
-    case "answer":
-      return { kind: "idempotency_answer", answer: stringReply(items[1], "answer") };
-    case "in_flight":
-      return { kind: "idempotency_in_flight" };
     case "reused":
       return { kind: "idempotency_reused" };
     case "done": {

@@ -1,14 +1,4 @@
-import type {
-  ChangePage,
-  Entry,
-  IdempotencyClaim,
-  KvStore,
-  ListInput,
-  ListPage,
-  RunOptions,
-  RunOutcome,
-  StoreOp,
-} from "../types";
+import type { ChangePage, Entry, KvStore, ListInput, ListPage, RunOptions, RunOutcome, StoreOp } from "../types";
 import { decodeChangePage } from "./changes";
 import type { LoadedScript, UpstashGateway } from "./gateway";
 import { KeyLayout } from "./layout";
@@ -75,15 +65,13 @@ export class UpstashStore implements KvStore {
     return decodeRun(ops, await this.gateway.run(this.opsScript, keys, args));
   }
 
-  async finishIdempotency(claim: IdempotencyClaim, answer: string): Promise<void> {
-    const record = `answer:${claim.fingerprint}:${answer}`;
-    await this.gateway.command([
-      "set",
-      this.layout.idempotency(claim.id),
-      record,
-      "px",
-      String(claim.ttlSeconds * 1000),
-    ]);
+  async hold(id: string, ttlSeconds: number): Promise<boolean> {
+    const key = this.layout.idempotency(id);
+    return (await this.gateway.command(["set", key, "running", "nx", "px", String(ttlSeconds * 1000)])) !== null;
+  }
+
+  async release(id: string): Promise<void> {
+    await this.gateway.command(["del", this.layout.idempotency(id)]);
   }
 
   async list(input: ListInput): Promise<ListPage> {

@@ -19,8 +19,8 @@ export const FIXED_KEYS = 5;
  *
  * KEYS: revision counter, ordered index, change log (a stream), idempotency
  * record, scratch key; then (value key, meta key) per op; then per check.
- * ARGV: mode (each | txn), change log size, idempotency phase (none | once |
- * begin), request fingerprint, record TTL in ms, number of checks; then
+ * ARGV: mode (each | txn), change log size, idempotency (none | record),
+ * request fingerprint, record TTL in ms, number of checks; then
  * CHECK_WIDTH slots per check: member, kind (version | absent | present),
  * version; then OP_WIDTH slots per op: op, member (the user key), json (the
  * step for incr), expiry kind (none | at | keep), deadline (unix ms), metadata
@@ -28,8 +28,7 @@ export const FIXED_KEYS = 5;
  *
  * Answers {'done', revision | -1, reply per op}, {'check_failed', index,
  * version | -1, ...}, {'op_failed', index, reply}, or for an Idempotency-Key
- * seen before {'replay', encoded answer}, {'answer', text}, {'in_flight'},
- * {'reused'}. Op replies: get {'entry', json, version, deadline | -1, metadata
+ * seen before {'replay', encoded answer} or {'reused'}. Op replies: get {'entry', json, version, deadline | -1, metadata
  * | ''} or {'missing'}; put {'created' | 'replaced', version, deadline | -1} or
  * {'conflict'}; delete {'deleted', version} | {'missing'} | {'conflict'};
  * expire {'updated', version, deadline | -1} | {'missing'} | {'conflict'};
@@ -37,7 +36,7 @@ export const FIXED_KEYS = 5;
  */
 export const OPS_LUA = `${COMMON_LUA}
 local REVISION, INDEX, CHANGES, RECORD, SCRATCH = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local mode, log_size, phase, fingerprint, record_ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local mode, log_size, idempotency, fingerprint, record_ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local check_count = tonumber(ARGV[6])
 local op_count = (#KEYS - ${FIXED_KEYS}) / 2 - check_count
 
@@ -54,22 +53,19 @@ local function encode(value)
   return 's' .. #value .. ':' .. value
 end
 
-if phase ~= 'none' then
+-- The record is '<fingerprint>:<encoded answer>'.
+if idempotency == 'record' then
   local record = redis.call('GET', RECORD)
   if record then
-    if record == 'pending' then return {'in_flight'} end
-    local state, seen, rest = string.match(record, '^(%a+):(%x+):(.*)$')
+    local seen, answer = string.match(record, '^(%x+):(.*)$')
     if seen ~= fingerprint then return {'reused'} end
-    if state == 'answer' then return {'answer', rest} end
-    return {'replay', rest}
+    return {'replay', answer}
   end
 end
 
 local function remember(reply)
-  if phase == 'once' then
-    redis.call('SET', RECORD, 'done:' .. fingerprint .. ':' .. encode(reply), 'PX', record_ttl)
-  elseif phase == 'begin' then
-    redis.call('SET', RECORD, 'pending', 'PX', record_ttl)
+  if idempotency == 'record' then
+    redis.call('SET', RECORD, fingerprint .. ':' .. encode(reply), 'PX', record_ttl)
   end
   return reply
 end
