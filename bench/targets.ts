@@ -49,7 +49,7 @@ function coldStart(result: ColdStartResult | null): TargetVerdict {
   return {
     target,
     measured:
-      `${result.kvOverBareHono.toFixed(2)}× (${kv.toFirstResponseMs} vs ${hono.toFirstResponseMs} ms, median of ` +
+      `${result.kvOverBareHono.toFixed(2)}× (${kv.toFirstResponseMs?.toFixed(1)} vs ${hono.toFirstResponseMs?.toFixed(1)} ms, median of ` +
       `${result.repetitions} starts` +
       (cpu === null ? ")" : `; by workerd CPU to the first response ${cpu.toFixed(2)}×)`),
     held: result.kvOverBareHono <= COLD_START_BARE_HONO_RATIO,
