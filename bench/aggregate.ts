@@ -14,12 +14,16 @@ export interface Figures {
   cpuUsPerResponse: number | null;
 }
 
-/** A KV worker's figures on one scenario, compared with the floor (and the direct client). */
+/** A worker's figures on one scenario, compared with the floor (and bare Hono, or the direct client). */
 export interface BackendFigures extends Figures {
   /** Median over rounds of worker req/s ÷ floor req/s in the same round. */
   ratioToFloor: number;
   /** Median over rounds of floor CPU per response ÷ worker CPU per response: the throughput ratio a quiet machine would show. */
   cpuRatioToFloor: number | null;
+  /** Map backend only: median over rounds of worker req/s ÷ bare Hono req/s in the same round. */
+  ratioToBareHono?: number;
+  /** Map backend only: median over rounds of bare Hono CPU per response ÷ worker CPU per response. */
+  cpuRatioToBareHono?: number | null;
   /** Upstash only: the worker one request at a time. */
   serial?: Figures;
   /** Upstash only: the direct client one request at a time. */
@@ -34,6 +38,8 @@ export interface ScenarioResult {
   title: string;
   api: Scenario["api"];
   floor: Figures | null;
+  /** The bare Hono reference, against the floor (null where it does not serve the scenario). */
+  bareHono: BackendFigures | null;
   memory: BackendFigures | null;
   upstash: BackendFigures | null;
   /** Why a backend did not run, by backend. */
@@ -86,8 +92,9 @@ export function aggregateScenario(
   samples: Sample[],
   skipped: Record<string, string>,
 ): ScenarioResult {
-  // The floor and the direct client answer 200 to everything; the KV worker what the scenario expects.
-  const expected = (contender: Contender) => (contender.startsWith("kv-") ? scenario.expectedStatuses : [200]);
+  // The floor and the direct client answer 200 to everything; the KV worker and bare Hono what the scenario expects.
+  const expected = (contender: Contender) =>
+    contender.startsWith("kv-") || contender === "bare-hono" ? scenario.expectedStatuses : [200];
   const of = (contender: Contender) => samples.filter((s) => s.contender === contender).map((s) => s.result);
   const figures = (contender: Contender) =>
     of(contender).length === 0 ? null : figuresOf(of(contender), expected(contender));
@@ -101,6 +108,13 @@ export function aggregateScenario(
       cpuRatioToFloor: Number.isNaN(cpuRatio) ? null : cpuRatio,
     };
   };
+  const memory = backend("kv-memory");
+  const bareHono = backend("bare-hono");
+  if (memory !== null && bareHono !== null) {
+    const cpuRatio = pairedRatio(samples, "bare-hono", "kv-memory", (r) => r.serverCpuUsPerResponse);
+    memory.ratioToBareHono = pairedRatio(samples, "kv-memory", "bare-hono", (r) => r.requestsPerSecond);
+    memory.cpuRatioToBareHono = Number.isNaN(cpuRatio) ? null : cpuRatio;
+  }
   const upstash = backend("kv-upstash");
   const serial = figures("kv-upstash-serial");
   const directSerial = figures("direct-serial");
@@ -114,7 +128,8 @@ export function aggregateScenario(
     title: scenario.title,
     api: scenario.api,
     floor: figures("floor"),
-    memory: backend("kv-memory"),
+    bareHono,
+    memory,
     upstash,
     skipped,
     runs: samples.map(({ round: n, contender, result }) => ({

@@ -1,9 +1,12 @@
 import { execFile } from "node:child_process";
-import { readdir } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+
+const BARE_HONO_SOURCE = fileURLToPath(new URL("./bare-hono-worker.ts", import.meta.url));
 
 /** The worker as `wrangler deploy` would upload it, and the settings that go with it. */
 export interface DeployedBuild {
@@ -18,23 +21,35 @@ export interface DeployedBuild {
   metafilePath: string;
 }
 
-/**
- * Builds the worker exactly as `wrangler deploy` would upload it
- * (`wrangler deploy --dry-run --outdir`), and reads the settings that go with
- * the upload (compatibility date and flags, vars) from wrangler.toml.
- */
-export async function buildAsDeployed(root: string, outdir: string): Promise<DeployedBuild> {
+/** Bundles the worker a wrangler config names into `outdir` with `wrangler deploy --dry-run`; returns its modules, entry first. */
+async function wranglerDryRun(
+  root: string,
+  configPath: string,
+  outdir: string,
+  metafilePath: string,
+): Promise<string[]> {
   const wrangler = join(root, "node_modules", ".bin", "wrangler");
-  const metafilePath = join(outdir, "bundle-meta.json");
-  await run(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--metafile", metafilePath], {
+  await run(wrangler, ["deploy", "--dry-run", "--config", configPath, "--outdir", outdir, "--metafile", metafilePath], {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
   });
   const files = (await readdir(outdir)).filter((file) => /\.m?js$/.test(file));
   const entry = files.includes("index.js") ? "index.js" : files[0];
   if (entry === undefined) throw new Error(`wrangler wrote no module to ${outdir}`);
+  return [entry, ...files.filter((file) => file !== entry)];
+}
+
+/**
+ * Builds the worker exactly as `wrangler deploy` would upload it
+ * (`wrangler deploy --dry-run --outdir`), and reads the settings that go with
+ * the upload (compatibility date and flags, vars) from wrangler.toml.
+ */
+export async function buildAsDeployed(root: string, outdir: string): Promise<DeployedBuild> {
+  const configPath = join(root, "wrangler.toml");
+  const metafilePath = join(outdir, "bundle-meta.json");
+  const modules = await wranglerDryRun(root, configPath, outdir, metafilePath);
   const { unstable_readConfig } = await import("wrangler");
-  const config = unstable_readConfig({ config: join(root, "wrangler.toml") }, { hideWarnings: true });
+  const config = unstable_readConfig({ config: configPath }, { hideWarnings: true });
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.vars ?? {})) {
     vars[name] = typeof value === "string" ? value : JSON.stringify(value);
@@ -42,10 +57,38 @@ export async function buildAsDeployed(root: string, outdir: string): Promise<Dep
   if (config.compatibility_date === undefined) throw new Error("wrangler.toml has no compatibility_date");
   return {
     outdir,
-    modules: [entry, ...files.filter((file) => file !== entry)],
+    modules,
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     vars,
+    metafilePath,
+  };
+}
+
+/**
+ * Builds the bare Hono reference (bench/bare-hono-worker.ts) the way edge-kv
+ * is built: `wrangler deploy --dry-run` (the same wrangler, esbuild and hono
+ * the project installs), from a config written for it with edge-kv's
+ * compatibility date and flags and no bindings.
+ */
+export async function buildBareHono(root: string, outdir: string, like: DeployedBuild): Promise<DeployedBuild> {
+  await mkdir(outdir, { recursive: true });
+  const configPath = join(outdir, "wrangler.json");
+  const config = {
+    name: "bare-hono",
+    main: BARE_HONO_SOURCE,
+    compatibility_date: like.compatibilityDate,
+    compatibility_flags: like.compatibilityFlags,
+  };
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const metafilePath = join(outdir, "bundle-meta.json");
+  const modules = await wranglerDryRun(root, configPath, join(outdir, "dist"), metafilePath);
+  return {
+    outdir: join(outdir, "dist"),
+    modules,
+    compatibilityDate: like.compatibilityDate,
+    compatibilityFlags: like.compatibilityFlags,
+    vars: {},
     metafilePath,
   };
 }

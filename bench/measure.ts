@@ -4,11 +4,11 @@ import type { Scenario } from "./scenarios";
 
 /**
  * What is loaded in one run. Under load (the scenario's connections): a KV
- * worker or the floor worker. One request at a time ("serial"): the Upstash
+ * worker, bare Hono or the floor worker. One request at a time ("serial"): the Upstash
  * worker, and the same Redis calls made directly with @upstash/redis, so their
  * p50s compare latency rather than queueing on a saturated machine.
  */
-export type Contender = "kv-memory" | "floor" | "kv-upstash" | "kv-upstash-serial" | "direct-serial";
+export type Contender = "kv-memory" | "bare-hono" | "floor" | "kv-upstash" | "kv-upstash-serial" | "direct-serial";
 
 /** Requests in flight for the serial contenders. */
 export const SERIAL_CONNECTIONS = 1;
@@ -38,7 +38,7 @@ export type DirectLoad = (scenario: Scenario, concurrency: number, seconds: numb
  * loaded worker is busy in that process during a run).
  */
 export function contenderRunner(options: {
-  origins: { "kv-memory"?: string; floor?: string; "kv-upstash"?: string };
+  origins: { "kv-memory"?: string; "bare-hono"?: string; floor?: string; "kv-upstash"?: string };
   workerdPid: number;
   connections: number;
   direct: DirectLoad | null;

@@ -9,6 +9,8 @@ export interface BenchOptions {
   warmupSeconds: number;
   rounds: number;
   connections: number;
+  /** New workerd processes started per contender for the cold start figures. */
+  coldStartRepetitions: number;
   /** Only scenarios whose id contains one of these (all when empty). */
   only: string[];
   /** Scenario ids to CPU-profile on the Map backend instead of benchmarking. */
@@ -17,14 +19,15 @@ export interface BenchOptions {
   resultsDir: string | null;
 }
 
-const USAGE = `npm run bench -- [--quick] [--rounds N] [--duration S] [--only ID] [--profile ID] [--no-write]
+const USAGE = `npm run bench -- [--quick] [--rounds N] [--duration S] [--cold-starts N] [--only ID] [--profile ID] [--no-write]
 
-  --quick        2 rounds of 0.6 s runs: finishes within 2 minutes
-  --rounds N     measured rounds (default 3; quick 2)
-  --duration S   seconds per load run (default 2; quick 0.6)
-  --only ID      only scenarios whose id contains ID (repeatable), e.g. --only compat.get
-  --profile ID   CPU-profile scenario ID on the Map backend through workerd's inspector
-  --no-write     print results without writing bench/results/latest.{json,md}`;
+  --quick          2 rounds of 0.5 s runs, 10 cold starts: about 90 s
+  --rounds N       measured rounds (default 3; quick 2)
+  --duration S     seconds per load run (default 2; quick 0.5)
+  --cold-starts N  new workerd processes per contender for cold start (default 30; quick 10)
+  --only ID        only scenarios whose id contains ID (repeatable), e.g. --only compat.get
+  --profile ID     CPU-profile scenario ID on the Map backend (then bare Hono, the floor) through workerd's inspector
+  --no-write       print results without writing bench/results/latest.{json,md}`;
 
 /** Parses the command line of `npm run bench`. */
 export function parseOptions(argv: string[], defaultResultsDir: string): BenchOptions {
@@ -34,6 +37,7 @@ export function parseOptions(argv: string[], defaultResultsDir: string): BenchOp
       quick: { type: "boolean", default: false },
       rounds: { type: "string" },
       duration: { type: "string" },
+      "cold-starts": { type: "string" },
       only: { type: "string", multiple: true, default: [] },
       profile: { type: "string", multiple: true, default: [] },
       "no-write": { type: "boolean", default: false },
@@ -53,10 +57,11 @@ export function parseOptions(argv: string[], defaultResultsDir: string): BenchOp
   };
   return {
     quick,
-    durationSeconds: positive(values.duration, quick ? 0.6 : 2, "duration"),
+    durationSeconds: positive(values.duration, quick ? 0.5 : 2, "duration"),
     warmupSeconds: quick ? 0.2 : 1,
     rounds: Math.round(positive(values.rounds, quick ? 2 : 3, "rounds")),
     connections: 50,
+    coldStartRepetitions: Math.round(positive(values["cold-starts"], quick ? 10 : 30, "cold-starts")),
     only: values.only,
     profile: values.profile,
     resultsDir: values["no-write"] ? null : defaultResultsDir,

@@ -12,8 +12,9 @@ export async function upstashServes(origin: string): Promise<string | null> {
 
 /**
  * Seeds and checks each scenario on each KV worker and keeps the contenders
- * that can run it: the Map worker, the floor, and on the Upstash backend the
- * worker under load, the worker one request at a time, and the direct client.
+ * that can run it: the Map worker, bare Hono (on the scenarios it serves), the
+ * floor, and on the Upstash backend the worker under load, the worker one
+ * request at a time, and the direct client.
  * Why a backend cannot run a scenario goes into `skipped`.
  */
 export async function planScenarios(
@@ -28,8 +29,15 @@ export async function planScenarios(
     const contenders: Contender[] = [];
     const reasons: Record<string, string> = {};
     const memory = await prepareScenario(fleet.origins["kv-memory"]!, scenario);
-    if (memory.ready) contenders.push("kv-memory");
-    else reasons["memory"] = memory.reason;
+    if (memory.ready) {
+      contenders.push("kv-memory");
+      if (scenario.onBareHono) {
+        // bare Hono serves every route these scenarios use: anything else is a defect of the reference.
+        const hono = await prepareScenario(fleet.origins["bare-hono"]!, scenario);
+        if (!hono.ready) throw new Error(`bare Hono cannot run ${scenario.id}: ${hono.reason}`);
+        contenders.push("bare-hono");
+      }
+    } else reasons["memory"] = memory.reason;
     if (contenders.length > 0 || upstashReady) contenders.push("floor");
     if (upstashReady) {
       const upstash = await prepareScenario(fleet.origins["kv-upstash"]!, scenario);

@@ -1,12 +1,14 @@
-// `npm run bench`: throughput against the runtime's floor, round trips to
-// Upstash, bundle size. See docs/drafts/performance.md for what it measures.
+// `npm run bench`: throughput against the runtime's floor and a bare Hono app,
+// cold start, round trips to Upstash, bundle size. README.md ("Performance")
+// says what it measures.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { aggregateScenario, type ScenarioResult } from "./aggregate";
-import { buildAsDeployed } from "./build";
+import { buildAsDeployed, buildBareHono } from "./build";
 import { bundleSize } from "./bundle-size";
+import { type ColdStartResult, measureColdStart } from "./cold-start/measure-cold-start";
 import { startFleet } from "./fleet";
 import { describeMachine } from "./machine";
 import { contenderRunner, measureInRounds } from "./measure";
@@ -37,6 +39,22 @@ async function main(): Promise<void> {
     log("building the worker as deployed (wrangler deploy --dry-run)");
     const build = await buildAsDeployed(ROOT, join(dir, "worker"));
     const bundle = await bundleSize(build.outdir, build.modules, build.metafilePath);
+    log("building the bare Hono reference the same way");
+    const bareHono = await buildBareHono(ROOT, join(dir, "bare-hono"), build);
+    const bareHonoBundle = await bundleSize(bareHono.outdir, bareHono.modules, bareHono.metafilePath);
+    const builds = { kv: build, bareHono };
+
+    // Before anything else runs, so that no other workerd or bridge shares the machine.
+    let coldStart: ColdStartResult | null = null;
+    if (options.profile.length === 0) {
+      log(`cold start: ${options.coldStartRepetitions} new workerd processes per contender`);
+      coldStart = await measureColdStart({
+        dir: join(dir, "cold-start"),
+        builds,
+        repetitions: options.coldStartRepetitions,
+        log,
+      });
+    }
 
     let upstash: UpstashStack | null = null;
     try {
@@ -48,7 +66,7 @@ async function main(): Promise<void> {
     }
     const fleet = await startFleet({
       dir,
-      build,
+      builds,
       upstash: upstash && { token: upstash.token, bridgeUrl: upstash.bridgeUrl, countingUrl: upstash.proxy.url },
       inspector: options.profile.length > 0,
     });
@@ -126,16 +144,20 @@ async function main(): Promise<void> {
         durationSeconds: options.durationSeconds,
         warmupSeconds: options.warmupSeconds,
         connections: options.connections,
+        coldStartRepetitions: options.coldStartRepetitions,
       },
       bundle,
+      bareHonoBundle,
       scenarios: results,
+      coldStart,
       roundTrips,
       targets: judgeTargets({
         scenarios: results,
-        floorTargetIds: new Set(plan.filter((p) => p.scenario.floorTarget).map((p) => p.scenario.id)),
+        bareHonoTargetIds: new Set(plan.filter((p) => p.scenario.bareHonoTarget).map((p) => p.scenario.id)),
         roundTrips,
         bundle,
         upstashMeasured: upstash !== null,
+        coldStart,
       }),
       notes,
     };

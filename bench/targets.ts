@@ -1,8 +1,9 @@
 import type { ScenarioResult } from "./aggregate";
 import type { BundleSize } from "./bundle-size";
+import type { ColdStartResult } from "./cold-start/measure-cold-start";
 import type { RoundTripResult } from "./round-trips";
 
-/** A performance target of issue 7 and whether this run held it. */
+/** A performance target (issues 7 and 11) and whether this run held it. */
 export interface TargetVerdict {
   target: string;
   /** What was measured, in words and numbers. */
@@ -11,27 +12,48 @@ export interface TargetVerdict {
   held: boolean | null;
 }
 
-export const MAP_FLOOR_RATIO = 0.85;
+export const MAP_BARE_HONO_RATIO = 0.9;
 export const UPSTASH_P50_OVERHEAD = 1.25;
 export const BUNDLE_GZIP_LIMIT_BYTES = 100 * 1024;
+export const COLD_START_BARE_HONO_RATIO = 1.5;
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-/** Map backend GET and SET at or above 0.85× the floor's req/s: one verdict per scenario held to it. */
-function mapVsFloor(results: ScenarioResult[], floorTargetIds: Set<string>): TargetVerdict[] {
+/** Map backend GET and SET at or above 0.90× bare Hono's req/s: one verdict per scenario held to it. */
+function mapVsBareHono(results: ScenarioResult[], targetIds: Set<string>): TargetVerdict[] {
   return results
-    .filter((result) => floorTargetIds.has(result.id))
-    .map((result) => ({
-      target: `Map backend ${result.title} ≥ ${MAP_FLOOR_RATIO}× floor req/s`,
-      measured:
-        result.memory === null
-          ? `not measured: ${result.skipped["memory"] ?? "no result"}`
-          : `${result.memory.ratioToFloor.toFixed(2)}× (${result.memory.requestsPerSecond} vs ${result.floor?.requestsPerSecond} req/s` +
-            (result.memory.cpuRatioToFloor === null
-              ? ")"
-              : `; by workerd CPU per request ${result.memory.cpuRatioToFloor.toFixed(2)}×)`),
-      held: result.memory === null ? null : result.memory.ratioToFloor >= MAP_FLOOR_RATIO,
-    }));
+    .filter((result) => targetIds.has(result.id))
+    .map((result) => {
+      const { memory, bareHono } = result;
+      const ratio = memory?.ratioToBareHono;
+      const cpu = memory?.cpuRatioToBareHono;
+      return {
+        target: `Map backend ${result.title} ≥ ${MAP_BARE_HONO_RATIO.toFixed(2)}× bare Hono req/s`,
+        measured:
+          memory === null || bareHono === null || ratio === undefined
+            ? `not measured: ${result.skipped["memory"] ?? "no bare Hono figures"}`
+            : `${ratio.toFixed(2)}× (${memory.requestsPerSecond} vs ${bareHono.requestsPerSecond} req/s` +
+              (cpu === null || cpu === undefined ? ")" : `; by workerd CPU per request ${cpu.toFixed(2)}×)`),
+        held: ratio === undefined ? null : ratio >= MAP_BARE_HONO_RATIO,
+      };
+    });
+}
+
+/** edge-kv's start-up (workerd start to first 200) at most 1.5× bare Hono's. */
+function coldStart(result: ColdStartResult | null): TargetVerdict {
+  const target = `Cold start: edge-kv's time from workerd start to first 200 ≤ ${COLD_START_BARE_HONO_RATIO}× bare Hono's`;
+  if (result === null || Number.isNaN(result.kvOverBareHono)) return { target, measured: "not measured", held: null };
+  const kv = result.figures["kv-memory"];
+  const hono = result.figures["bare-hono"];
+  const cpu = result.kvOverBareHonoCpu;
+  return {
+    target,
+    measured:
+      `${result.kvOverBareHono.toFixed(2)}× (${kv.toFirstResponseMs?.toFixed(1)} vs ${hono.toFirstResponseMs?.toFixed(1)} ms, median of ` +
+      `${result.repetitions} starts` +
+      (cpu === null ? ")" : `; by workerd CPU to the first response ${cpu.toFixed(2)}×)`),
+    held: result.kvOverBareHono <= COLD_START_BARE_HONO_RATIO,
+  };
 }
 
 /** Upstash path: worker p50 at most 1.25× the direct client's p50 for the same operations. */
@@ -81,18 +103,20 @@ function bundle(size: BundleSize): TargetVerdict {
   };
 }
 
-/** Every target of issue 7, judged on this run's results. */
+/** Every target of issues 7 and 11, judged on this run's results. */
 export function judgeTargets(input: {
   scenarios: ScenarioResult[];
-  floorTargetIds: Set<string>;
+  bareHonoTargetIds: Set<string>;
   roundTrips: RoundTripResult | null;
   bundle: BundleSize;
   upstashMeasured: boolean;
+  coldStart: ColdStartResult | null;
 }): TargetVerdict[] {
   return [
-    ...mapVsFloor(input.scenarios, input.floorTargetIds),
+    ...mapVsBareHono(input.scenarios, input.bareHonoTargetIds),
     ...upstashOverhead(input.scenarios, input.upstashMeasured),
     oneRoundTrip(input.roundTrips),
     bundle(input.bundle),
+    coldStart(input.coldStart),
   ];
 }

@@ -83,7 +83,8 @@ function print(run: ProfiledRun, log: (line: string) => void): void {
 
 /**
  * `--profile ID` (or `--profile upstash:ID`): CPU-profiles a scenario on the
- * KV worker and then on the floor through workerd's inspector, prints where
+ * KV worker, then on bare Hono (Map backend scenarios it serves) and on the
+ * floor through workerd's inspector, prints where
  * the isolate's time goes (mapped to original files through the bundle's
  * source map) and the isolate's busy time per response for both, and keeps
  * the .cpuprofile files (open them in Chrome DevTools) in a temporary folder.
@@ -110,9 +111,15 @@ export async function profileScenarios(options: {
     if (options.fleet.origins[worker] === undefined) throw new Error(`${worker} is not running`);
     const ready = await prepareScenario(options.fleet.origins[worker]!, scenario);
     if (!ready.ready) throw new Error(`${scenario.id} cannot run on ${worker}: ${ready.reason}`);
-    options.log(`profiling ${scenario.id} on ${worker}, then on the floor, ${options.seconds} s each`);
+    const targets: WorkerName[] =
+      worker === "kv-memory" && scenario.onBareHono ? [worker, "bare-hono", "floor"] : [worker, "floor"];
+    if (targets.includes("bare-hono")) {
+      const hono = await prepareScenario(options.fleet.origins["bare-hono"]!, scenario);
+      if (!hono.ready) throw new Error(`${scenario.id} cannot run on bare Hono: ${hono.reason}`);
+    }
+    options.log(`profiling ${scenario.id} on ${targets.join(", then ")}, ${options.seconds} s each`);
     const runs: ProfiledRun[] = [];
-    for (const target of [worker, "floor"] as const) {
+    for (const target of targets) {
       // One unprofiled pass first, so the profile shows optimized code.
       await runLoad({
         origin: options.fleet.origins[target]!,

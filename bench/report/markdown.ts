@@ -1,4 +1,5 @@
 import type { BackendFigures, Figures } from "../aggregate";
+import { COLD_START_CONTENDERS, type ColdStartFigures, type ColdStartResult } from "../cold-start/measure-cold-start";
 import type { BenchResults } from "../results";
 import type { TargetVerdict } from "../targets";
 
@@ -19,22 +20,26 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const cpu = (value: number | null) => (value === null ? "–" : n(Math.round(value)));
+const kibText = (size: { bytes: number; gzipBytes: number }) =>
+  `${(size.bytes / 1024).toFixed(1)} KiB, ${(size.gzipBytes / 1024).toFixed(1)} KiB gzip`;
 
 function mapTable(results: BenchResults): string {
   const rows = results.scenarios.flatMap((scenario) => {
-    const memory: BackendFigures | null = scenario.memory;
-    const floor = scenario.floor;
+    const { memory, floor, bareHono } = scenario;
     if (memory === null || floor === null) return [];
+    const hono = (pick: (figures: BackendFigures) => string) => (bareHono === null ? "–" : pick(bareHono));
     return [
       [
         scenario.title,
         n(floor.requestsPerSecond),
+        hono((f) => n(f.requestsPerSecond) + failures(f)),
         n(memory.requestsPerSecond) + failures(memory),
+        ratio(memory.ratioToBareHono),
         ratio(memory.ratioToFloor),
-        latency(floor),
-        latency(memory),
-        `${cpu(floor.cpuUsPerResponse)} / ${cpu(memory.cpuUsPerResponse)}`,
-        ratio(memory.cpuRatioToFloor ?? undefined),
+        hono((f) => ratio(f.ratioToFloor)),
+        `${cpu(floor.cpuUsPerResponse)} / ${hono((f) => cpu(f.cpuUsPerResponse))} / ${cpu(memory.cpuUsPerResponse)}`,
+        ratio(memory.cpuRatioToBareHono ?? undefined),
+        `${latency(floor)}; ${hono(latency)}; ${latency(memory)}`,
       ],
     ];
   });
@@ -42,15 +47,58 @@ function mapTable(results: BenchResults): string {
     [
       "scenario",
       "floor req/s",
+      "bare Hono req/s",
       "Map req/s",
+      "Map ÷ bare Hono",
       "Map ÷ floor",
-      "floor p50 / p99 ms",
-      "Map p50 / p99 ms",
-      "workerd CPU µs/req: floor / Map",
-      "CPU: floor ÷ Map",
+      "bare Hono ÷ floor",
+      "workerd CPU µs/req: floor / bare Hono / Map",
+      "CPU: bare Hono ÷ Map",
+      "p50 / p99 ms: floor; bare Hono; Map",
     ],
     rows,
   );
+}
+
+const millis = (value: number | null) => (value === null ? "–" : value < 10 ? value.toFixed(2) : value.toFixed(1));
+
+function coldStartSection(cold: ColdStartResult): string {
+  const { figures } = cold;
+  const columns = COLD_START_CONTENDERS.map((contender) => figures[contender]);
+  const line = (label: string, pick: (f: ColdStartFigures) => number | null) => [
+    label,
+    ...columns.map((f) => millis(pick(f))),
+    ratio(ratioOf(pick(figures["kv-memory"]), pick(figures["bare-hono"]))),
+  ];
+  const rows = [
+    line("workerd start → listening", (f) => f.toListenMs),
+    line("**workerd start → first 200**", (f) => f.toFirstResponseMs),
+    line(`workerd start → first 200, fastest of ${cold.repetitions}`, (f) => f.fastestToFirstResponseMs),
+    line("workerd CPU time to first 200", (f) => f.workerdCpuMs),
+    line("isolate built (`Server::makeWorker`)", (f) => f.makeWorkerMs),
+    line("of which bundle compiled (`compileModules`)", (f) => f.compileMs),
+    line("of which top-level evaluation", (f) => f.evaluateMs),
+    line("first request's handler", (f) => f.firstRequestMs),
+  ];
+  const text = table(["ms, median", "floor", "bare Hono", "edge-kv (Map)", "edge-kv ÷ bare Hono"], rows);
+  return (
+    `Each worker alone in a new \`workerd serve\` process (the throughput runs' binary and config, one worker), ` +
+    `started in turn, ${cold.repetitions} times each, the order reversed every other time, before anything else ` +
+    `of the bench runs. The first request is \`${cold.request}\` with the bench's token, answered 200 by all three. ` +
+    `Times run from spawning workerd; its CPU time (all threads, /proc) is read when the first response is in. ` +
+    `The phases come from workerd's own trace spans (\`--perfetto-trace=FILE=workerd\`, µs resolution): ` +
+    `\`Server::makeWorker\` creates the isolate, compiles the bundle (\`compileModules\`), evaluates the main ` +
+    `module's top level (the stretch between the script's and the worker's \`compileGlobals\`; a module that ` +
+    `spins 150 ms at top level shows 150 ms there) and binds the env; the first request's handler is its ` +
+    `\`ServiceWorkerGlobalScope::request\`, which also pays for whatever the module left to first use. ` +
+    `Medians per row; the ratio column divides the medians, except the target's (per start, then the median: ` +
+    `${ratio(cold.kvOverBareHono)}). Other work on a shared machine only ever adds wall time: the CPU row and the ` +
+    `fastest start move least with it.\n\n${text}`
+  );
+}
+
+function ratioOf(a: number | null, b: number | null): number | undefined {
+  return a === null || b === null || b === 0 ? undefined : a / b;
 }
 
 function upstashTable(results: BenchResults): string | null {
@@ -132,16 +180,23 @@ export function renderMarkdown(results: BenchResults): string {
     `Produced by \`${results.command}\` on ${results.generatedAt.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ` +
       `${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, workerd ${machine.workerd} ` +
       `(1-min load average at start ${machine.loadAverageAtStart}). ${settings.rounds} rounds of ` +
-      `${settings.durationSeconds} s per run, ${settings.connections} connections, worker and floor alternating.`,
+      `${settings.durationSeconds} s per run, ${settings.connections} connections, worker, bare Hono and floor alternating; ` +
+      `${settings.coldStartRepetitions} cold starts per worker.`,
     `## Targets`,
     targetLines(results.targets),
-    `## Map backend against the floor`,
-    `The floor is a worker that reads the body and answers a constant small JSON, sent the same requests in the same workerd process. ` +
+    `## Map backend against bare Hono and the floor`,
+    `The floor is a worker that reads the body and answers a constant small JSON. Bare Hono ` +
+      `(\`bench/bare-hono-worker.ts\`) is a plain Hono app with an in-isolate Map serving the four routes with the ` +
+      `statuses and bodies edge-kv answers, without auth, validation, limits, security headers, request ids or logs; ` +
+      `it is bundled by \`wrangler deploy --dry-run\` as edge-kv is (bare Hono ${kibText(results.bareHonoBundle)}). ` +
+      `All three are sent the same requests (bearer token included) by the same load generator, in the same workerd ` +
+      `process, one after the other, the order reversed every other round. ` +
       `Ratios are per round, then the median. "workerd CPU µs/req" is the CPU time workerd used per response during the run ` +
-      `(all its threads, from /proc): a shared machine moves it much less than req/s, and floor ÷ Map is the throughput ` +
-      `ratio a quiet machine would show while workerd is the bottleneck.`,
+      `(all its threads, from /proc): a shared machine moves it much less than req/s, and bare Hono ÷ Map is the ` +
+      `throughput ratio a quiet machine would show while workerd is the bottleneck.`,
     mapTable(results),
   ];
+  if (results.coldStart !== null) parts.push(`## Cold start`, coldStartSection(results.coldStart));
   const upstash = upstashTable(results);
   if (upstash !== null) {
     parts.push(
@@ -156,8 +211,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (roundTrips !== null) parts.push(`## Round trips to Upstash per API call`, roundTrips);
   parts.push(
     `## Bundle`,
-    `${(results.bundle.bytes / 1024).toFixed(1)} KiB, ${(results.bundle.gzipBytes / 1024).toFixed(1)} KiB gzip ` +
-      `(\`wrangler deploy --dry-run\`, measured as wrangler reports it). Largest parts, raw bytes: ` +
+    `${kibText(results.bundle)} (\`wrangler deploy --dry-run\`, measured as wrangler reports it). Largest parts, raw bytes: ` +
       results.bundle.largestParts.map((part) => `${part.origin} ${(part.bytes / 1024).toFixed(1)} KiB`).join(", ") +
       ".",
   );

@@ -31,9 +31,12 @@ export async function startWorkerd(options: {
   socketNames: string[];
   /** Also open the V8 inspector on a free port (for CPU profiles; it slows the isolate a little). */
   inspector?: boolean;
+  /** Write workerd's own trace spans (category "workerd") to this Perfetto file, complete once workerd has stopped. */
+  perfettoTrace?: string;
 }): Promise<RunningWorkerd> {
   const args = ["serve", options.configPath, "--control-fd=3"];
   if (options.inspector) args.push("--inspector-addr=127.0.0.1:0");
+  if (options.perfettoTrace !== undefined) args.push(`--perfetto-trace=${options.perfettoTrace}=workerd`);
   // stdout (console.log: one access-log line per request) goes to /dev/null: piping
   // thousands of lines a second into this process would load the machine and could
   // stall workerd on a full pipe, which production logging never does. stderr is

@@ -1,0 +1,17 @@
+import { fileURLToPath } from "node:url";
+import { defineProject } from "vitest/config";
+
+// The bench's own checks, in Node: the bare Hono reference answers as edge-kv
+// does, and the cold start phases read from workerd's trace are what they
+// claim. Each file builds bundles and starts workerd processes: one at a time.
+export default defineProject({
+  test: {
+    name: "bench",
+    root: fileURLToPath(new URL("..", import.meta.url)),
+    include: ["bench/test/**/*.test.ts"],
+    environment: "node",
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
