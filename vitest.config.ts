@@ -87,6 +87,8 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      // "bench": the bench's own checks (the bare Hono reference answers like edge-kv, cold-start calibration).
+      "./bench/vitest.config.ts",
       // "bridge": the Upstash bridge and the redis-server helper, in Node.
       "./tools/upstash-bridge/vitest.config.ts",
       // "dev-server": the KV worker under `npm run dev` and under plain workerd.
