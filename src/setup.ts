@@ -18,7 +18,7 @@ export class Setup {
    * backend. `GET /` reports the same problem.
    */
   readonly problem: ApiError | null;
-  private store: KvStore | undefined;
+  private store: Promise<KvStore> | undefined;
 
   constructor(settings: Settings) {
     this.config = parseConfig(settings);
@@ -36,8 +36,8 @@ export class Setup {
   }
 
   /** The configured store; throws the setup's problem when the data routes cannot serve. */
-  openStore(): KvStore {
-    if (this.problem !== null) throw this.problem;
+  openStore(): Promise<KvStore> {
+    if (this.problem !== null) return Promise.reject(this.problem);
     this.store ??= openStore(this.config);
     return this.store;
   }

@@ -39,7 +39,7 @@ export const ALLOWED_HEADERS = [
  */
 const allowlistCors = cors({
   origin: (origin, c: Context<AppEnv>) => {
-    const allowed = c.var.setup.config.corsOrigins;
+    const allowed = c.get("setup").config.corsOrigins;
     if (allowed.includes("*")) return "*";
     return origin !== "" && allowed.includes(origin) ? origin : null;
   },
@@ -103,7 +103,7 @@ function describeCause(error: unknown): string {
 
 function writeLogLine(c: Context<AppEnv>, requestId: string, started: number): void {
   const status = c.res.status;
-  if (c.var.setup.config.logRequests !== "all" && !isNotable(status)) return;
+  if (c.get("setup").config.logRequests !== "all" && !isNotable(status)) return;
   const line: RequestLogLine = {
     msg: "request",
     level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
@@ -112,7 +112,7 @@ function writeLogLine(c: Context<AppEnv>, requestId: string, started: number): v
     route: matchedRoutes(c).findLast((route) => route.method !== "ALL")?.path ?? null,
     status,
     durationMs: Date.now() - started,
-    backend: c.var.setup.config.backend,
+    backend: c.get("setup").config.backend,
   };
   if (c.error !== undefined) {
     const problem = toApiError(c.error);
@@ -125,7 +125,7 @@ function writeLogLine(c: Context<AppEnv>, requestId: string, started: number): v
 
 /**
  * What every request goes through, in one middleware (each layer costs on
- * every call): its setup on `c.var.setup`, CORS (preflights answered here),
+ * every call): its setup on `c.get("setup")`, CORS (preflights answered here),
  * then on the way out the security headers, `X-Request-Id` and the log line.
  */
 export const frame = createMiddleware<AppEnv>(async (c, next) => {
@@ -143,7 +143,7 @@ export const frame = createMiddleware<AppEnv>(async (c, next) => {
   if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
   headers.set("X-Request-Id", requestId);
-  if (c.var.replayed === true) headers.set("Idempotent-Replayed", "true");
+  if (c.get("replayed") === true) headers.set("Idempotent-Replayed", "true");
   writeLogLine(c, requestId, started);
 });
 

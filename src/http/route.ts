@@ -1,5 +1,4 @@
-import { toJsonSchema } from "@valibot/to-json-schema";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { RouterRoute } from "hono/types";
 import * as v from "valibot";
@@ -112,10 +111,10 @@ export function inputSpecOf(handler: unknown): InputSpec | undefined {
 export function route(spec: RouteSpec): MiddlewareHandler<AppEnv> {
   const declared: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (spec.scope === "public") return next();
-    const setup = c.var.setup;
+    const setup = c.get("setup");
     if (setup.problem !== null) throw setup.problem;
-    const limiter = spec.scope === "read" ? c.env.READ_LIMITER : c.env.WRITE_LIMITER;
-    const address = `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
+    const limiter: RateLimit | undefined = spec.scope === "read" ? c.env.READ_LIMITER : c.env.WRITE_LIMITER;
+    const address = limiter === undefined ? "" : `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`;
     let access: Access;
     try {
       access = await authenticate(setup.tokens, c.req.header("authorization"));
@@ -128,7 +127,7 @@ export function route(spec: RouteSpec): MiddlewareHandler<AppEnv> {
     if (spec.storeWide === true) access.requireStoreWide(spec.scope);
     c.set("access", access);
     c.set("scope", spec.scope);
-    c.set("store", setup.openStore());
+    c.set("store", await setup.openStore());
     await next();
   };
   return mark(declared, ROUTE_SPEC, spec);
@@ -242,11 +241,13 @@ export function validate<S extends v.GenericSchema>(schema: S, data: unknown, ro
   });
 }
 
-function claimKeys(c: { var: AppEnv["Variables"] }, claims: Iterable<KeyClaim>, maxKeyBytes: number): void {
+function claimKeys(c: Context<AppEnv>, claims: Iterable<KeyClaim>, maxKeyBytes: number): void {
+  const access = c.get("access");
+  const scope = c.get("scope");
   for (const claim of claims) {
     try {
       checkKey(claim.key, maxKeyBytes);
-      c.var.access.require(claim.scope ?? c.var.scope, claim.key);
+      access.require(claim.scope ?? scope, claim.key);
     } catch (error) {
       if (!(error instanceof ApiError) || claim.at === undefined) throw error;
       throw error.within(`${claim.at.list}[${claim.at.index}]`, { index: claim.at.index });
@@ -257,27 +258,29 @@ function claimKeys(c: { var: AppEnv["Variables"] }, claims: Iterable<KeyClaim>, 
 type Input<T extends InputTarget, In, Out> = { in: { [K in T]: In }; out: { [K in T]: Out } };
 
 const PATH_KEY_CODES: ProblemCode[] = ["key_empty", "key_too_long", "key_invalid", "key_reserved", "key_bad_encoding"];
-const keyBounds = new Map<string, [string, string]>();
-
 /**
  * The key in the route's path (`:key{...}`), percent-decoded strictly and
  * checked against the key rules (414 when too long) and the caller's rights.
+ * One instance per route: it reads where the key sits in its route's path once.
  */
 export function pathKey<P extends string>(): MiddlewareHandler<
   AppEnv,
   P,
   Input<"param", { key: string }, { key: string }>
 > {
+  let bounds: [string, string] | undefined;
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const pattern = routePath(c);
-    let bounds = keyBounds.get(pattern);
     if (bounds === undefined) {
+      const pattern = routePath(c);
       const start = pattern.indexOf(":key");
       bounds = [pattern.slice(0, start), pattern.slice(pattern.indexOf("}", start) + 1)];
-      keyBounds.set(pattern, bounds);
     }
-    const key = checkKey(keyFromPath(c.req.url, bounds[0], bounds[1]), c.var.setup.config.limits.maxKeyBytes, "path");
-    c.var.access.require(c.var.scope, key);
+    const key = checkKey(
+      keyFromPath(c.req.url, bounds[0], bounds[1]),
+      c.get("setup").config.limits.maxKeyBytes,
+      "path",
+    );
+    c.get("access").require(c.get("scope"), key);
     c.req.addValidatedData("param", { key });
     await next();
   };
@@ -289,17 +292,35 @@ export function pathKey<P extends string>(): MiddlewareHandler<
   } satisfies InputSpec);
 }
 
-/** How query text becomes the typed values a query schema takes, from the JSON Schema type of each member. */
+interface SchemaShape {
+  kind?: string;
+  type?: string;
+  wrapped?: SchemaShape;
+  pipe?: SchemaShape[];
+  entries?: Record<string, SchemaShape>;
+}
+
+/** The JSON type a member's schema takes once optional wrappers and custom steps are looked through. */
+function baseTypeOf(schema: SchemaShape | undefined): string | undefined {
+  if (schema === undefined) return undefined;
+  if (schema.wrapped !== undefined) return baseTypeOf(schema.wrapped);
+  if (schema.type !== "custom" && schema.type !== "unknown") return schema.type;
+  for (const item of schema.pipe ?? []) {
+    const type = item !== schema && item.kind === "schema" ? baseTypeOf(item) : undefined;
+    if (type !== undefined && type !== "custom" && type !== "unknown") return type;
+  }
+  return schema.type;
+}
+
+/** How query text becomes the typed values a query schema takes: numbers and booleans by their schema's type. */
 function queryReader(schema: v.GenericSchema): (raw: Record<string, string>) => Record<string, unknown> {
-  let types: Record<string, unknown> | undefined;
+  const entries = (schema as SchemaShape).entries ?? {};
+  const types = new Map(Object.entries(entries).map(([name, entry]) => [name, baseTypeOf(entry)]));
   return (raw) => {
-    types ??= ((toJsonSchema(schema, { errorMode: "ignore" }) as { properties?: Record<string, { type?: unknown }> })
-      .properties ?? {}) as Record<string, { type?: unknown }>;
     const typed: Record<string, unknown> = {};
     for (const [name, text] of Object.entries(raw)) {
-      const type = (types[name] as { type?: unknown } | undefined)?.type;
-      if ((type === "integer" || type === "number") && /^-?[0-9]{1,16}(\.[0-9]{1,16})?$/.test(text))
-        typed[name] = Number(text);
+      const type = types.get(name);
+      if (type === "number" && /^-?[0-9]{1,16}(\.[0-9]{1,16})?$/.test(text)) typed[name] = Number(text);
       else if (type === "boolean" && (text === "1" || text === "true")) typed[name] = true;
       else if (type === "boolean" && (text === "0" || text === "false")) typed[name] = false;
       else typed[name] = text;
@@ -320,7 +341,7 @@ export function query<S extends v.GenericSchema, P extends string>(
   const read = queryReader(schema);
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
     const parsed = validate(schema, read(c.req.query()), "invalid_query");
-    if (options.prefix !== undefined) c.var.access.requirePrefix(c.var.scope, options.prefix(parsed));
+    if (options.prefix !== undefined) c.get("access").requirePrefix(c.get("scope"), options.prefix(parsed));
     c.req.addValidatedData("query", parsed as object);
     await next();
   };
@@ -388,7 +409,7 @@ export function jsonBody<S extends v.GenericSchema, P extends string>(
 ): MiddlewareHandler<AppEnv, P, Input<"json", v.InferInput<S>, v.InferOutput<S>>> {
   const rootCode: ProblemCode = schema.type === "object" ? "body_not_object" : "malformed_json";
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const limits = c.var.setup.config.limits;
+    const limits = c.get("setup").config.limits;
     const text = await readBoundedText(c.req.raw, options.limit(limits));
     c.set("bodyText", text);
     let data: unknown = {};
@@ -437,7 +458,7 @@ export function ndjsonBody<S extends v.GenericSchema, P extends string>(
   options: NdjsonOptions<S>,
 ): MiddlewareHandler<AppEnv, P, { out: { json: NdjsonLine<v.InferOutput<S>>[] } }> {
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const { config } = c.var.setup;
+    const { config } = c.get("setup");
     const text = await readBoundedText(c.req.raw, options.limit(config));
     c.set("bodyText", text);
     const lines: NdjsonLine<v.InferOutput<S>>[] = [];

@@ -54,15 +54,15 @@ function hex(bytes: ArrayBuffer): string {
 
 /** The claim of the request's Idempotency-Key, if it sent one: the caller's record of this request. */
 export async function claimOf(c: Context<AppEnv>): Promise<IdempotencyClaim | undefined> {
-  const key = c.var.idempotencyKey;
+  const key = c.get("idempotencyKey");
   if (key === undefined) return undefined;
   const url = new URL(c.req.url);
-  const request = `${c.req.method}\n${url.pathname}${url.search}\n${c.var.bodyText ?? ""}`;
+  const request = `${c.req.method}\n${url.pathname}${url.search}\n${c.get("bodyText") ?? ""}`;
   const fingerprint = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(request)));
   return {
-    id: `${c.var.access.caller ?? "anonymous"}:${key}`,
+    id: `${c.get("access").caller ?? "anonymous"}:${key}`,
     fingerprint,
-    ttlSeconds: c.var.setup.config.idempotencyTtlSeconds,
+    ttlSeconds: c.get("setup").config.idempotencyTtlSeconds,
   };
 }
 
@@ -90,7 +90,7 @@ export async function runWrites(
   ops: StoreOp[],
   options: Omit<RunOptions, "idempotency"> = {},
 ): Promise<Written> {
-  const outcome = await c.var.store.run(ops, { ...options, idempotency: await claimOf(c) });
+  const outcome = await c.get("store").run(ops, { ...options, idempotency: await claimOf(c) });
   if (outcome.kind === "idempotency_reused") throw idempotencyKeyReused();
   if (outcome.replayed) c.set("replayed", true);
   return outcome;

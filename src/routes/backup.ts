@@ -116,8 +116,8 @@ export const backupRoutes = new Hono<AppEnv>()
     query(ExportQuery, { prefix: (q) => q.prefix ?? "" }),
     async (c) => {
       const { prefix = "" } = c.req.valid("query");
-      const revision = await c.var.store.revision();
-      return new Response(exportStream(c.var.store, prefix, revision), {
+      const revision = await c.get("store").revision();
+      return new Response(exportStream(c.get("store"), prefix, revision), {
         headers: { "Content-Type": "application/x-ndjson" },
       });
     },
@@ -158,7 +158,7 @@ export const backupRoutes = new Hono<AppEnv>()
     idempotent(),
     async (c) => {
       const { mode } = c.req.valid("query");
-      const { limits } = c.var.setup.config;
+      const { limits } = c.get("setup").config;
       const claim = await claimOf(c);
       const now = Date.now();
       const failed: FailedLine[] = [];
@@ -190,13 +190,14 @@ export const backupRoutes = new Hono<AppEnv>()
       // With an Idempotency-Key, each group keeps its own record (in the same step as its
       // writes), so a retry replays the groups that ran; a mark tells a retry the first still runs.
       const running = claim === undefined ? undefined : `${claim.id}#running`;
-      if (running !== undefined && !(await c.var.store.hold(running, IMPORT_HOLD_SECONDS))) throw idempotencyInFlight();
+      if (running !== undefined && !(await c.get("store").hold(running, IMPORT_HOLD_SECONDS)))
+        throw idempotencyInFlight();
       try {
         for (let start = 0, step = 0; start === 0 || start < pending.length; start += IMPORT_GROUP, step++) {
           const group = pending.slice(start, start + IMPORT_GROUP);
           if (group.length === 0 && claim === undefined) break;
           const idempotency = claim === undefined ? undefined : { ...claim, id: `${claim.id}#${step}` };
-          const outcome = await c.var.store.run(
+          const outcome = await c.get("store").run(
             group.map((item) => item.op),
             idempotency === undefined ? {} : { idempotency },
           );
@@ -216,7 +217,7 @@ export const backupRoutes = new Hono<AppEnv>()
           });
         }
       } finally {
-        if (running !== undefined) await c.var.store.release(running);
+        if (running !== undefined) await c.get("store").release(running);
       }
       failed.sort((a, b) => a.line - b.line);
       const answer = JSON.stringify({

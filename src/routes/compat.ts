@@ -39,7 +39,7 @@ export const compatRoutes = new Hono<AppEnv>()
     idempotent(),
     async (c) => {
       const { key, value, ttl } = c.req.valid("json");
-      const json = valueText(value, c.var.setup.config.limits.maxValueBytes);
+      const json = valueText(value, c.get("setup").config.limits.maxValueBytes);
       const expiry = chosenExpiry({ ttl }, Date.now(), { kind: "none" });
       await runWrite(c, { op: "put", key, input: { json, expiry, metadata: null, condition: { kind: "always" } } });
       return c.json({ message: `Key '${key}' stored successfully` });
@@ -57,7 +57,7 @@ export const compatRoutes = new Hono<AppEnv>()
     pathKey(),
     async (c) => {
       const { key } = c.req.valid("param");
-      const json = await c.var.store.getJson(key);
+      const json = await c.get("store").getJson(key);
       if (json === null) throw keyNotFound(key);
       return jsonText(`{"value":${json}}`);
     },
@@ -99,6 +99,6 @@ export const compatRoutes = new Hono<AppEnv>()
     pathKey(),
     async (c) => {
       const { key } = c.req.valid("param");
-      return c.json({ key, exists: await c.var.store.exists(key) });
+      return c.json({ key, exists: await c.get("store").exists(key) });
     },
   );

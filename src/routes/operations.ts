@@ -172,7 +172,7 @@ export const operationRoutes = new Hono<AppEnv>()
     }),
     idempotent(),
     async (c) => {
-      const { limits } = c.var.setup.config;
+      const { limits } = c.get("setup").config;
       const { ops } = c.req.valid("json");
       const now = Date.now();
       const outcome = await runWrites(
@@ -243,7 +243,7 @@ export const operationRoutes = new Hono<AppEnv>()
     }),
     idempotent(),
     async (c) => {
-      const { limits } = c.var.setup.config;
+      const { limits } = c.get("setup").config;
       const { checks, ops } = c.req.valid("json");
       const seen = new Set<string>();
       for (const [index, op] of ops.entries()) {

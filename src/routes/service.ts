@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { RouterRoute } from "hono/types";
 import { DOCS_CSP, DOCS_PAGE } from "../http/docs-page";
-import { openApiDocument } from "../http/openapi";
 import { type AppEnv, route } from "../http/route";
 import { HealthAnswer } from "../schemas";
 
@@ -27,7 +26,7 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
         },
       }),
       (c) => {
-        const { config, problem } = c.var.setup;
+        const { config, problem } = c.get("setup");
         const base = { message: "KV Service is running", backend: config.backend };
         if (problem === null) return c.json({ ...base, status: "ok" as const });
         const { setting, settings } = problem.extras;
@@ -49,7 +48,9 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
         summary: "This OpenAPI 3.1 document",
         responses: { 200: { description: "The document" } },
       }),
-      (c) => {
+      async (c) => {
+        // Loaded on first use: the document's code (JSON Schema conversion) is no start-up cost.
+        const { openApiDocument } = await import("../http/openapi");
         document ??= openApiDocument(routes());
         return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
       },

@@ -71,7 +71,7 @@ export const v1Routes = new Hono<AppEnv>()
     idempotent(),
     async (c) => {
       const { key } = c.req.valid("param");
-      const { limits } = c.var.setup.config;
+      const { limits } = c.get("setup").config;
       const given = c.req.valid("header");
       const expiry = chosenExpiry(c.req.valid("query"), Date.now(), { kind: "none" });
       const metadata = metadataFromHeader(given["KV-Metadata"], limits.maxMetadataBytes);
@@ -110,7 +110,7 @@ export const v1Routes = new Hono<AppEnv>()
     headers(ReadHeaders),
     async (c) => {
       const { key } = c.req.valid("param");
-      const entry = await c.var.store.get(key);
+      const entry = await c.get("store").get(key);
       if (entry === null) throw keyNotFound(key);
       const answer = entryHeaders(entry);
       if (notModified(c.req.valid("header")["If-None-Match"], entry.version)) {
@@ -230,7 +230,7 @@ export const v1Routes = new Hono<AppEnv>()
     }),
     query(ListQuery, { prefix: (query) => query.prefix ?? "" }),
     async (c) => {
-      const { maxListLimit } = c.var.setup.config.limits;
+      const { maxListLimit } = c.get("setup").config.limits;
       const { prefix = "", limit = Math.min(DEFAULTS.listPageSize, maxListLimit), cursor } = c.req.valid("query");
       if (limit > maxListLimit) {
         throw new ApiError("invalid_limit", {
@@ -239,7 +239,7 @@ export const v1Routes = new Hono<AppEnv>()
         });
       }
       const after = cursor === undefined ? null : decodeCursor(cursor, prefix);
-      const page = await c.var.store.list({ prefix, after, limit });
+      const page = await c.get("store").list({ prefix, after, limit });
       const last = page.entries.at(-1);
       const keys = page.entries.map((entry) =>
         jsonWithRaw(
@@ -260,5 +260,5 @@ export const v1Routes = new Hono<AppEnv>()
       summary: "Add keys written outside the API (older services, redis-cli) to the ordered listing",
       responses: { 200: { description: "Done", schema: ReindexAnswer, example: { indexed: 3 } } },
     }),
-    async (c) => c.json({ indexed: await c.var.store.reindex() }),
+    async (c) => c.json({ indexed: await c.get("store").reindex() }),
   );

@@ -60,8 +60,8 @@ export const watchRoutes = new Hono<AppEnv>().get(
   headers(WatchHeaders, ["invalid_since"]),
   async (c) => {
     const { prefix = "", since, values = false } = c.req.valid("query");
-    const store = c.var.store;
-    const { watch } = c.var.setup.config;
+    const store = c.get("store");
+    const { watch } = c.get("setup").config;
     let after = sinceOf(c.req.valid("header")["Last-Event-ID"], since) ?? (await store.revision());
     // Each read of the Upstash log is a subrequest; the Map backend reads memory.
     const maxPolls = store.backend === "upstash" ? watch.maxPolls : Number.POSITIVE_INFINITY;

@@ -102,7 +102,9 @@ export class MemoryStore implements KvStore {
   private readonly entries = new Map<string, Entry>();
   private readonly deadlines = new ExpiryQueue();
   private readonly idempotency = new Map<string, IdempotencyRecord>();
-  private readonly log: Change[] = [];
+  /** The change log: `log[logStart..]` holds the last changeLogSize changes (the front is dropped in bulk). */
+  private log: Change[] = [];
+  private logStart = 0;
   private readonly waiters = new Set<() => void>();
   private readonly now: Clock;
   private readonly changeLogSize: number;
@@ -189,14 +191,15 @@ export class MemoryStore implements KvStore {
   }
 
   async changes(after: number, limit: number): Promise<ChangePage> {
-    const oldest = this.log[0];
+    const oldest = this.log[this.logStart];
     // A revision whose first change was dropped is held in part only.
     const held =
       oldest === undefined ? this.revisionCounter + 1 : oldest.seq === 0 ? oldest.revision : oldest.revision + 1;
     const trimmedBefore = after + 1 < held && after < this.revisionCounter ? held : null;
     const from = trimmedBefore ?? after + 1;
     const changes: Change[] = [];
-    for (const change of this.log) {
+    for (let i = this.logStart; i < this.log.length; i++) {
+      const change = this.log[i]!;
       if (change.revision < from) continue;
       if (changes.length >= limit && change.revision !== changes.at(-1)?.revision) break;
       changes.push({ ...change });
@@ -386,7 +389,11 @@ export class MemoryStore implements KvStore {
 
   private record(change: Change): void {
     this.log.push(change);
-    while (this.log.length > this.changeLogSize) this.log.shift();
+    if (this.log.length - this.logStart > this.changeLogSize) this.logStart++;
+    if (this.logStart > this.changeLogSize) {
+      this.log = this.log.slice(this.logStart);
+      this.logStart = 0;
+    }
   }
 
   private wake(): void {

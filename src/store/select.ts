@@ -2,21 +2,24 @@ import { ConfigError } from "../problems";
 import type { Config } from "../settings";
 import { MemoryStore } from "./memory";
 import type { KvStore } from "./types";
-import { UpstashGateway } from "./upstash/gateway";
-import { UpstashStore } from "./upstash/store";
 
 /** The isolate's one Map backend: its data lives as long as the isolate. */
 let memoryStore: MemoryStore | undefined;
 
 /**
  * The one place that picks the backend from the configuration (already
- * checked by `parseConfig`). Opening does no I/O.
+ * checked by `parseConfig`). Opening does no I/O; the Upstash client's code is
+ * loaded on first use, so a worker that serves the Map backend never evaluates it.
  */
-export function openStore(config: Config): KvStore {
+export async function openStore(config: Config): Promise<KvStore> {
   if (config.backend === "memory") {
     memoryStore ??= new MemoryStore({ changeLogSize: config.changeLogSize });
     return memoryStore;
   }
+  const [{ UpstashGateway }, { UpstashStore }] = await Promise.all([
+    import("./upstash/gateway"),
+    import("./upstash/store"),
+  ]);
   try {
     return new UpstashStore(new UpstashGateway(config.upstash), {
       namespace: config.namespace,

@@ -110,16 +110,16 @@ describe("upstash backend misconfigured", () => {
     [{ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1" }, "UPSTASH_REDIS_REST_TOKEN"],
     [{ UPSTASH_REDIS_REST_URL: "not a url", UPSTASH_REDIS_REST_TOKEN: "t" }, "UPSTASH_REDIS_REST_URL"],
     [{ STORAGE_BACKEND: "", STORAGE_TYPE: "redis", UPSTASH_REDIS_REST_TOKEN: "t" }, "UPSTASH_REDIS_REST_URL"],
-  ])("refuses to open with %j, naming %s", (settings, setting) => {
+  ])("refuses to open with %j, naming %s", async (settings, setting) => {
     const config = parseConfig({ STORAGE_BACKEND: "upstash", ...settings });
     expect(config.backend).toBe("upstash");
     expect(config.problem?.setting).toBe(setting);
     expect(config.problem?.message).toContain(setting);
     const setup = setupOf({ STORAGE_BACKEND: "upstash", ...settings });
-    expect(() => setup.openStore()).toThrow(setting);
+    await expect(setup.openStore()).rejects.toThrow(setting);
   });
 
-  it("opens one store per bindings object, without any I/O", () => {
+  it("opens one store per bindings object, without any I/O", async () => {
     const settings = {
       STORAGE_TYPE: "redis",
       UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1",
@@ -127,10 +127,10 @@ describe("upstash backend misconfigured", () => {
       KV_ALLOW_ANONYMOUS: "true",
     };
     const setup = setupOf(settings);
-    const first = setup.openStore();
+    const first = await setup.openStore();
     expect(first.backend).toBe("upstash");
-    expect(setupOf(settings).openStore()).toBe(first);
-    expect(setupOf({ ...settings, KV_PREFIX: "other:" }).openStore()).not.toBe(first);
+    expect(await setupOf(settings).openStore()).toBe(first);
+    expect(await setupOf({ ...settings, KV_PREFIX: "other:" }).openStore()).not.toBe(first);
   });
 
   it("reports the missing setting on GET / and on every data route", async () => {

@@ -1,7 +1,8 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { inject } from "vitest";
 import { parseConfig, type Settings } from "../../src/settings";
-import { openStore } from "../../src/store/select";
+import { UpstashGateway } from "../../src/store/upstash/gateway";
+import { UpstashStore } from "../../src/store/upstash/store";
 import { type SingleOpStore, singleOps } from "./store";
 import type { BridgeEndpoint, UpstashTestContext } from "./upstash-context";
 
@@ -37,7 +38,7 @@ export function upstashSettings(
   };
 }
 
-/** The Upstash store the app would open with these settings (through select.ts). */
+/** The Upstash store the app would open with these settings (as select.ts builds it). */
 export function openUpstashTestStore(
   bridge: BridgeEndpoint,
   prefix: string,
@@ -45,7 +46,12 @@ export function openUpstashTestStore(
   extra: Settings = {},
 ): SingleOpStore {
   const settings: Settings = { ...upstashSettings(bridge, prefix, timeoutMs), ...extra };
-  return singleOps(openStore(parseConfig(settings)));
+  const config = parseConfig(settings);
+  const store = new UpstashStore(new UpstashGateway(config.upstash), {
+    namespace: config.namespace,
+    changeLogSize: config.changeLogSize,
+  });
+  return singleOps(store);
 }
 
 /** A raw client on the bridge, for writing and reading Redis directly as redis-cli would. */
