@@ -136,6 +136,8 @@ export class TokenTable {
    * guess always takes the hashed constant-time path.
    */
   private readonly verified = new Map<string, TokenHolder>();
+  /** The rights of each `Authorization` header already verified, so that a client's next request skips parsing it. */
+  private readonly byHeader = new Map<string, Access>();
   private digests: Promise<DigestGrant[]> | undefined;
 
   constructor(private readonly entries: ReadonlyArray<TokenEntry & Grant>) {}
@@ -143,6 +145,33 @@ export class TokenTable {
   /** True when at least one token is configured. */
   get configured(): boolean {
     return this.entries.length > 0;
+  }
+
+  /** The rights of an `Authorization` header verified before, if any. */
+  knownHeader(authorization: string): Access | undefined {
+    return this.byHeader.get(authorization);
+  }
+
+  /** The rights of an `Authorization` header, or the 401 to answer; a valid header is remembered. */
+  async verify(authorization: string | undefined): Promise<Access> {
+    const token = bearerToken(authorization);
+    if (token === undefined) {
+      throw new ApiError("unauthorized", {
+        detail: "This route needs a bearer token: send 'Authorization: Bearer <token>'",
+        headers: { "WWW-Authenticate": `Bearer realm="${REALM}"` },
+      });
+    }
+    const holder = await this.holderOf(token);
+    if (holder === null || authorization === undefined) {
+      throw new ApiError("invalid_token", {
+        detail: "The bearer token is not valid for this service",
+        headers: { "WWW-Authenticate": `Bearer realm="${REALM}", error="invalid_token"` },
+      });
+    }
+    const access = new TokenAccess(holder);
+    if (this.byHeader.size >= MAX_VERIFIED) this.byHeader.clear();
+    this.byHeader.set(authorization, access);
+    return access;
   }
 
   /** Who holds `token`: null when it is not a configured token. */
@@ -262,19 +291,5 @@ export function authNotConfigured(backend: string): ApiError {
  */
 export async function authenticate(table: TokenTable, authorization: string | undefined): Promise<Access> {
   if (!table.configured) return openAccess;
-  const token = bearerToken(authorization);
-  if (token === undefined) {
-    throw new ApiError("unauthorized", {
-      detail: "This route needs a bearer token: send 'Authorization: Bearer <token>'",
-      headers: { "WWW-Authenticate": `Bearer realm="${REALM}"` },
-    });
-  }
-  const holder = await table.holderOf(token);
-  if (holder === null) {
-    throw new ApiError("invalid_token", {
-      detail: "The bearer token is not valid for this service",
-      headers: { "WWW-Authenticate": `Bearer realm="${REALM}", error="invalid_token"` },
-    });
-  }
-  return new TokenAccess(holder);
+  return (authorization !== undefined && table.knownHeader(authorization)) || table.verify(authorization);
 }

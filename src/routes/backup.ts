@@ -188,8 +188,9 @@ export const backupRoutes = new Hono<AppEnv>()
       }
       let imported = 0;
       // With an Idempotency-Key, each group keeps its own record (in the same step as its
-      // writes), so a retry replays the groups that ran; a mark tells a retry the first still runs.
-      const running = claim === undefined ? undefined : `${claim.id}#running`;
+      // writes), so a retry replays the groups that ran. An import of several groups also holds a
+      // mark while it runs, so that a retry meanwhile is told so (one group is one atomic step).
+      const running = claim === undefined || pending.length <= IMPORT_GROUP ? undefined : `${claim.id}#running`;
       if (running !== undefined && !(await c.get("store").hold(running, IMPORT_HOLD_SECONDS)))
         throw idempotencyInFlight();
       try {

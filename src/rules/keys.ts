@@ -58,7 +58,8 @@ export function compareUtf8(a: string, b: string): number {
  */
 export function checkKey(key: string, maxKeyBytes: number, source: KeySource = "body"): string {
   if (key === "") throw new ApiError("key_empty", { detail: "The key must be a non-empty string" });
-  const size = utf8Length(key);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a short key needs no counting.
+  const size = key.length * 3 <= maxKeyBytes ? 0 : utf8Length(key);
   if (size > maxKeyBytes) {
     throw new ApiError("key_too_long", {
       status: source === "path" ? 414 : 400,
@@ -89,8 +90,10 @@ export function keyFromPath(url: string, before: string, after: string): string 
   if (!path.startsWith(before) || !path.endsWith(after) || path.length <= before.length + after.length) {
     throw new ApiError("key_invalid", { detail: "The key in the path could not be located" });
   }
+  const raw = path.slice(before.length, path.length - after.length);
+  if (!raw.includes("%")) return raw;
   try {
-    return decodeURIComponent(path.slice(before.length, path.length - after.length));
+    return decodeURIComponent(raw);
   } catch {
     throw new ApiError("key_bad_encoding", { detail: "The key in the path is not valid percent-encoded UTF-8" });
   }
