@@ -17,12 +17,20 @@ export function withBearer(request: BenchRequest, token: string): BenchRequest {
   return { ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } };
 }
 
-/** Sends one request with fetch and returns its status and body text. */
-export async function send(origin: string, request: BenchRequest): Promise<{ status: number; text: string }> {
+/** The same request carrying `Idempotency-Key: <key>`. */
+export function withIdempotencyKey(request: BenchRequest, key: string): BenchRequest {
+  return { ...request, headers: { ...request.headers, "Idempotency-Key": key } };
+}
+
+/** Sends one request with fetch and returns its status, headers and body text. */
+export async function send(
+  origin: string,
+  request: BenchRequest,
+): Promise<{ status: number; headers: Headers; text: string }> {
   const response = await fetch(origin + request.path, {
     method: request.method,
     headers: request.headers,
     body: request.body,
   });
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, headers: response.headers, text: await response.text() };
 }

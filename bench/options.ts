@@ -11,7 +11,14 @@ export interface BenchOptions {
   connections: number;
   /** New workerd processes started per contender for the cold start figures. */
   coldStartRepetitions: number;
-  /** Only scenarios whose id contains one of these (all when empty). */
+  /** Writes per backend whose change-feed events are timed. */
+  watchWrites: number;
+  /** Exports per backup run (the first one is set apart). */
+  backupExports: number;
+  /**
+   * Only the scenarios and parts whose id contains one of these (all when
+   * empty). Parts: cold-start, round-trips, watch, backup.
+   */
   only: string[];
   /** Scenario ids to CPU-profile on the Map backend instead of benchmarking. */
   profile: string[];
@@ -21,11 +28,12 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--quick] [--rounds N] [--duration S] [--cold-starts N] [--only ID] [--profile ID] [--no-write]
 
-  --quick          2 rounds of 0.5 s runs, 10 cold starts: about 90 s
+  --quick          2 rounds of 0.5 s runs, 10 cold starts, 50 watched writes, backups of a tenth the keys: about 3 minutes
   --rounds N       measured rounds (default 3; quick 2)
   --duration S     seconds per load run (default 2; quick 0.5)
   --cold-starts N  new workerd processes per contender for cold start (default 30; quick 10)
-  --only ID        only scenarios whose id contains ID (repeatable), e.g. --only compat.get
+  --only ID        only the scenarios and parts whose id contains ID (repeatable), e.g. --only compat.get;
+                   parts: cold-start, round-trips, watch (change feed latency), backup (export and import)
   --profile ID     CPU-profile scenario ID on the Map backend (then bare Hono, the floor) through workerd's inspector
   --no-write       print results without writing bench/results/latest.{json,md}`;
 
@@ -62,6 +70,8 @@ export function parseOptions(argv: string[], defaultResultsDir: string): BenchOp
     rounds: Math.round(positive(values.rounds, quick ? 2 : 3, "rounds")),
     connections: 50,
     coldStartRepetitions: Math.round(positive(values["cold-starts"], quick ? 10 : 30, "cold-starts")),
+    watchWrites: quick ? 50 : 200,
+    backupExports: quick ? 2 : 3,
     only: values.only,
     profile: values.profile,
     resultsDir: values["no-write"] ? null : defaultResultsDir,

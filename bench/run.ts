@@ -1,11 +1,12 @@
 // `npm run bench`: throughput against the runtime's floor and a bare Hono app,
-// cold start, round trips to Upstash, bundle size. README.md ("Performance")
-// says what it measures.
+// cold start, round trips to Upstash, change feed latency, export and import,
+// bundle size. README.md ("Performance") says what it measures.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { aggregateScenario, type ScenarioResult } from "./aggregate";
+import { BACKUP_SIZES, type BackupResult, measureBackup } from "./backup/measure-backup";
 import { buildAsDeployed, buildBareHono } from "./build";
 import { bundleSize } from "./bundle-size";
 import { type ColdStartResult, measureColdStart } from "./cold-start/measure-cold-start";
@@ -22,6 +23,7 @@ import { allScenarios } from "./scenarios";
 import { judgeTargets } from "./targets";
 import { directRunner } from "./upstash/direct-runner";
 import { startUpstashStack, type UpstashStack } from "./upstash/stack";
+import { type ChangeFeedResult, measureChangeFeed } from "./watch/delivery-latency";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const started = Date.now();
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   const options = parseOptions(argv, join(ROOT, "bench", "results"));
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
   const machine = describeMachine();
+  const selected = (id: string) => options.only.length === 0 || options.only.some((part) => id.includes(part));
   const notes: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), "edge-kv-bench-"));
   const stops: Array<() => Promise<void>> = [() => rm(dir, { recursive: true, force: true })];
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
 
     // Before anything else runs, so that no other workerd or bridge shares the machine.
     let coldStart: ColdStartResult | null = null;
-    if (options.profile.length === 0) {
+    if (options.profile.length === 0 && selected("cold-start")) {
       log(`cold start: ${options.coldStartRepetitions} new workerd processes per contender`);
       coldStart = await measureColdStart({
         dir: join(dir, "cold-start"),
@@ -80,9 +83,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const scenarios = allScenarios(fleet.tokens.write).filter(
-      (scenario) => options.only.length === 0 || options.only.some((part) => scenario.id.includes(part)),
-    );
+    const scenarios = allScenarios(fleet.tokens.write).filter((scenario) => selected(scenario.id));
     if (options.profile.length > 0) {
       await profileScenarios({
         fleet,
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
     }
 
     let roundTrips: RoundTripResult | null = null;
-    if (upstash !== null) {
+    if (upstash !== null && selected("round-trips")) {
       log("counting round trips to Upstash per API call");
       const stack = upstash;
       roundTrips = await countRoundTrips({
@@ -132,6 +133,50 @@ async function main(): Promise<void> {
         adminToken: fleet.tokens.admin,
         takeCalls: () => stack.proxy.take(),
         readCommandStats: () => stack.commandStats(),
+      });
+    }
+
+    const watchPollMs = Number(build.vars.KV_WATCH_POLL_MS || 500);
+    let changeFeed: ChangeFeedResult | null = null;
+    if (selected("watch")) {
+      log(`change feed: ${options.watchWrites} watched writes per backend`);
+      const stack = upstash;
+      changeFeed = await measureChangeFeed({
+        memoryOrigin: fleet.origins["kv-memory"]!,
+        upstash:
+          stack === null
+            ? null
+            : {
+                origin: fleet.origins["kv-upstash-counted"]!,
+                takeCalls: () => stack.proxy.take(),
+                pollMs: watchPollMs,
+              },
+        token: fleet.tokens.write,
+        writes: options.watchWrites,
+        idleSeconds: options.quick ? 1 : 2,
+      });
+      for (const feed of [changeFeed.memory, changeFeed.upstash]) {
+        if (feed === null) continue;
+        log(
+          `change feed ${feed.backend}: ${feed.delivered}/${feed.writes} delivered, ack → event p50 ` +
+            `${feed.ackToEvent.p50Ms} ms, p99 ${feed.ackToEvent.p99Ms} ms`,
+        );
+      }
+    }
+
+    let backup: BackupResult | null = null;
+    if (selected("backup")) {
+      log("export and import: each backend and key count in a workerd of its own");
+      backup = await measureBackup({
+        dir: join(dir, "backup"),
+        builds,
+        sizes: {
+          memory: BACKUP_SIZES.memory[options.quick ? "quick" : "full"],
+          upstash: BACKUP_SIZES.upstash[options.quick ? "quick" : "full"],
+        },
+        exportsPerRun: options.backupExports,
+        upstash: upstash === null ? null : { bridgeUrl: upstash.bridgeUrl, token: upstash.token },
+        log,
       });
     }
 
@@ -145,12 +190,17 @@ async function main(): Promise<void> {
         warmupSeconds: options.warmupSeconds,
         connections: options.connections,
         coldStartRepetitions: options.coldStartRepetitions,
+        watchWrites: options.watchWrites,
+        watchPollMs,
+        backupExports: options.backupExports,
       },
       bundle,
       bareHonoBundle,
       scenarios: results,
       coldStart,
       roundTrips,
+      changeFeed,
+      backup,
       targets: judgeTargets({
         scenarios: results,
         bareHonoTargetIds: new Set(plan.filter((p) => p.scenario.bareHonoTarget).map((p) => p.scenario.id)),
@@ -158,6 +208,7 @@ async function main(): Promise<void> {
         bundle,
         upstashMeasured: upstash !== null,
         coldStart,
+        backup,
       }),
       notes,
     };

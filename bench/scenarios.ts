@@ -26,6 +26,10 @@ const KEY_COUNT = 100;
 /** A small, typical JSON value (about 80 bytes of JSON). */
 const VALUE = { user: "u-1234", plan: "pro", quota: 5000, tags: ["alpha", "beta"], active: true };
 const BATCH_SIZE = 100;
+/** A transaction: this many `present` checks, and twice as many ops (a put on each checked key, an incr of as many counters). */
+const TXN_CHECKS = 5;
+/** The scenario held to issue 14's target (a txn of 10 ops on Upstash ≤ 1.25× the direct client's same script). */
+export const TXN_SCENARIO_ID = "v1.txn";
 /** Of every 10 requests in a mixed cycle, these positions write (80/20 read/write). */
 const MIXED_WRITE_POSITIONS = new Set([4, 9]);
 
@@ -54,6 +58,27 @@ function batchBody(offset: number) {
     ),
   };
 }
+
+const txnPutKey = (group: number, i: number) => `bench:txn:${group}:put:${i}`;
+const txnCounterKey = (group: number, i: number) => `bench:txn:${group}:n:${i}`;
+
+/**
+ * One transaction of the txn cycle: every check holds (the put keys are
+ * seeded and never deleted), so each run does the whole work, as a replay of
+ * its script with the same arguments does too.
+ */
+export function txnBody(group: number) {
+  return {
+    checks: indexes(TXN_CHECKS).map((i) => ({ key: txnPutKey(group, i), present: true })),
+    ops: [
+      ...indexes(TXN_CHECKS).map((i) => ({ op: "put", key: txnPutKey(group, i), value: VALUE })),
+      ...indexes(TXN_CHECKS).map((i) => ({ op: "incr", key: txnCounterKey(group, i) })),
+    ],
+  };
+}
+
+/** Groups of keys the txn cycle goes through (each request its own group). */
+const TXN_GROUPS = 10;
 
 function compatScenarios(): Scenario[] {
   const seed = indexes(KEY_COUNT).map((i) => compatSet(hitKey(i)));
@@ -150,6 +175,16 @@ function v1Scenarios(): Scenario[] {
       api: "v1",
       seed,
       cycle: indexes(10).map((i) => jsonRequest("POST", "/v1/batch", batchBody(i * 10))),
+      expectedStatuses: [200],
+      onBareHono: false,
+      bareHonoTarget: false,
+    },
+    {
+      id: TXN_SCENARIO_ID,
+      title: `POST /v1/txn (${TXN_CHECKS} checks, ${2 * TXN_CHECKS} ops: ${TXN_CHECKS} put, ${TXN_CHECKS} incr)`,
+      api: "v1",
+      seed: indexes(TXN_GROUPS).flatMap((group) => indexes(TXN_CHECKS).map((i) => v1Put(txnPutKey(group, i)))),
+      cycle: indexes(TXN_GROUPS).map((group) => jsonRequest("POST", "/v1/txn", txnBody(group))),
       expectedStatuses: [200],
       onBareHono: false,
       bareHonoTarget: false,

@@ -1,7 +1,9 @@
 import type { BackendFigures, Figures } from "../aggregate";
+import type { BackupResult } from "../backup/measure-backup";
 import { COLD_START_CONTENDERS, type ColdStartFigures, type ColdStartResult } from "../cold-start/measure-cold-start";
 import type { BenchResults } from "../results";
 import type { TargetVerdict } from "../targets";
+import type { FeedLatency, Quantiles } from "../watch/delivery-latency";
 
 const n = (value: number) => value.toLocaleString("en-US");
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -146,7 +148,7 @@ function roundTripTable(results: BenchResults): string | null {
   };
   const rows = roundTrips.calls.map((call) => [
     call.call,
-    String(call.status),
+    String(call.status) + (call.replayed ? " (replayed)" : ""),
     String(call.httpRequests) +
       (call.mustBeOne && call.httpRequests !== 1 ? " ❌" : "") +
       (call.firstPassHttpRequests !== call.httpRequests ? ` (first pass: ${call.firstPassHttpRequests})` : ""),
@@ -164,8 +166,100 @@ function roundTripTable(results: BenchResults): string | null {
     "Counted at a proxy in front of the bridge, for one call at a time; Redis's own `INFO commandstats` " +
     "gives what ran, scripts' inner commands included. Each call runs twice on fresh keys and the second " +
     "is shown: on a Redis that has not cached a script yet, its first EVALSHA answers NOSCRIPT and is " +
-    "retried as EVAL (once per script per Redis).\n\n";
+    "retried as EVAL (once per script per Redis). Every write route is also sent with an `Idempotency-Key` of its " +
+    "own, and retried with it (the same request again: answered from the stored outcome, `Idempotent-Replayed: true`). " +
+    "What a watch costs is in the change feed section.\n\n";
   return intro + text + unprobed;
+}
+
+const signedMs = (value: number) => (Number.isNaN(value) ? "–" : ms(value));
+const spread = (q: Quantiles) => `${signedMs(q.p50Ms)} / ${signedMs(q.p99Ms)} / ${signedMs(q.maxMs)}`;
+
+function changeFeedSection(results: BenchResults): string | null {
+  const feed = results.changeFeed;
+  if (feed === null) return null;
+  const feeds = [feed.memory, feed.upstash].filter((f): f is FeedLatency => f !== null);
+  const backendOf = (f: FeedLatency) =>
+    f.backend === "memory" ? "Map (in-isolate)" : `Upstash (KV_WATCH_POLL_MS=${f.pollMs}, the default)`;
+  const rows = feeds.map((f) => [
+    backendOf(f),
+    `${n(f.delivered)} of ${n(f.writes)}` +
+      (f.repeated + f.outOfOrder > 0 ? ` ⚠ ${f.repeated} repeated, ${f.outOfOrder} out of order` : ""),
+    `**${signedMs(f.ackToEvent.p50Ms)} / ${signedMs(f.ackToEvent.p99Ms)}** / ${signedMs(f.ackToEvent.maxMs)}`,
+    String(f.eventsBeforeAck),
+    spread(f.sentToEvent),
+    spread(f.write),
+    String(f.reconnects),
+    `${f.seconds} s`,
+  ]);
+  const text = table(
+    [
+      "backend",
+      "events received",
+      "write acknowledged → event, ms: p50 / p99 / max",
+      "events before the write's answer",
+      "write sent → event, ms: p50 / p99 / max",
+      "write sent → answer, ms: p50 / p99 / max",
+      "resumed streams",
+      "time",
+    ],
+    rows,
+  );
+  const idle = feed.upstash?.idlePollsPerSecond;
+  return (
+    `One watcher (\`GET /v1/watch?prefix=…\` from the revision before the first write, a real HTTP connection to ` +
+    `the worker under plain workerd, read by Node as it arrives) and ${n(results.settings.watchWrites)} ` +
+    "`PUT /v1/kv/{key}` under its prefix, started at random intervals (they may overlap; about ten per poll " +
+    "interval on Upstash) so that writes fall anywhere in the poll cycle. Each write is matched with its event by " +
+    "key. Latency runs from reading the write's answer to reading its event; a negative figure is an event that " +
+    "came before the write's answer. The Map backend wakes the watch from the write itself; Upstash's watch reads " +
+    `the log every KV_WATCH_POLL_MS (wrangler.toml's ${results.settings.watchPollMs} ms, the default), so its ` +
+    "latency is mostly where the write falls in that interval. The Upstash worker is the counted one (a proxy in " +
+    "front of the bridge, well under a millisecond per request)" +
+    (idle === undefined
+      ? "."
+      : `: with the watch open and no writes, it made ${idle} requests to Upstash per second (one per poll), ` +
+        "each a read of the change log.") +
+    `\n\n${text}`
+  );
+}
+
+function backupSection(backup: BackupResult): string {
+  const rows = backup.runs.map((run) => [
+    run.backend === "memory" ? "Map" : "Upstash (bridge)",
+    n(run.keys),
+    (run.bytes / 2 ** 20).toFixed(1),
+    `${n(run.importKeysPerSecond)} (${run.importRequests} request${run.importRequests === 1 ? "" : "s"})`,
+    n(run.exportKeysPerSecond),
+    `${run.residentAtStartMiB} / ${run.exports[0]?.residentBeforeMiB ?? "–"} / ${run.exportPeakMiB}`,
+    `+${run.firstExportGrowthMiB}`,
+    `+${run.laterExportGrowthMiB}`,
+  ]);
+  const text = table(
+    [
+      "backend",
+      "keys",
+      "NDJSON MiB",
+      "import keys/s",
+      "export keys/s (median)",
+      "workerd RSS MiB: started / before the first export / peak",
+      "peak growth, first export",
+      "peak growth, later exports (highest)",
+    ],
+    rows,
+  );
+  return (
+    "Each backend and key count in a new `workerd serve` with edge-kv alone (as deployed; Map backend, or Upstash " +
+    "through the bridge): the keys (a value of about 80 bytes each) imported with `POST /v1/import` in requests of " +
+    `at most ${(backup.importRequestBytes / 2 ** 20).toFixed(0)} MiB, one after the other, then exported with ` +
+    `\`GET /v1/export?prefix=…\` ${backup.exportsPerRun} times, read as fast as Node takes it, every line counted. ` +
+    "Memory is workerd's resident set: the kernel's high-water mark (`VmHWM`, reset through `clear_refs` before " +
+    "each export, with 5 ms samples of `VmRSS` beside it), against `VmRSS` just before the export. On the Map " +
+    "backend the keys themselves live in the isolate, hence the larger RSS before the export. The first export " +
+    "after an import also pays for the V8 heap growing to its working size (garbage not collected yet); the " +
+    "later exports show what an export itself holds.\n\n" +
+    text
+  );
 }
 
 function targetLines(targets: TargetVerdict[]): string {
@@ -209,6 +303,9 @@ export function renderMarkdown(results: BenchResults): string {
   }
   const roundTrips = roundTripTable(results);
   if (roundTrips !== null) parts.push(`## Round trips to Upstash per API call`, roundTrips);
+  const changeFeed = changeFeedSection(results);
+  if (changeFeed !== null) parts.push(`## Change feed delivery latency`, changeFeed);
+  if (results.backup !== null) parts.push(`## Export and import`, backupSection(results.backup));
   parts.push(
     `## Bundle`,
     `${kibText(results.bundle)} (\`wrangler deploy --dry-run\`, measured as wrangler reports it). Largest parts, raw bytes: ` +
