@@ -44,7 +44,7 @@ export default defineConfig({
           name: "worker",
           include: ["test/**/*.test.ts"],
           // Reliability, dev-server and browser tests drive processes from Node: their own projects.
-          exclude: ["test/reliability/**", "test/dev-server/**", "test/browser/**"],
+          exclude: ["test/reliability/**", "test/dev-server/**", "test/browser/**", "test/unit/**"],
           // Starts redis-server + the Upstash bridge for the upstash tests (inject("upstash")).
           globalSetup: ["./test/global-setup.ts"],
         },
@@ -85,6 +85,15 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 90_000,
           sequence: { groupOrder: 2 },
+        },
+      },
+      // "unit": pure modules and the OpenAPI lint, in Node (JSON.rawJSON needs the flag on Node 20).
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts"],
+          execArgv: ["--harmony-json-parse-with-source"],
         },
       },
       // "bench": the bench's own checks (the bare Hono reference answers like edge-kv, cold-start calibration).

@@ -17,6 +17,7 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
         scope: "public",
         tag: "service",
         summary: "Health: the service runs, which backend serves, and what is misconfigured",
+        errors: ["method_not_allowed"],
         responses: {
           200: {
             description: "Running",
@@ -46,6 +47,7 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
         scope: "public",
         tag: "service",
         summary: "This OpenAPI 3.1 document",
+        errors: ["method_not_allowed"],
         responses: { 200: { description: "The document" } },
       }),
       async (c) => {
@@ -61,6 +63,7 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
         scope: "public",
         tag: "service",
         summary: "The API reference as an HTML page",
+        errors: ["method_not_allowed"],
         responses: { 200: { description: "HTML", mediaType: "text/html" } },
       }),
       (c) => c.html(DOCS_PAGE, 200, { "Content-Security-Policy": DOCS_CSP }),
