@@ -518,6 +518,76 @@ export function describeFeatures(name: string, open: OpenApp): void {
       }
     }, 90_000);
 
+    it("answers one reset naming the oldest revision held when asked for one the log dropped, then goes on", async () => {
+      const f = await open({ KV_CHANGE_LOG_SIZE: "3", KV_WATCH_POLL_MS: "20", KV_WATCH_MAX_POLLS: "100000" });
+      // The Map backend keeps one store per isolate, with the log size it was first opened with;
+      // its trimming is checked by the store contract (test/store/contract.ts).
+      if (((await (await f("/")).json()) as { backend: string }).backend !== "upstash") return;
+      const prefix = `${uniqueKey("wz")}/`;
+      const start = Number((await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1]);
+      for (let i = 0; i < 6; i++) await put(f, `${prefix}${i}`, i);
+      const watch = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
+      try {
+        const [reset] = await watch.until((events) => events.length >= 1);
+        expect(reset?.event).toBe("reset");
+        const body = data(reset as SseEvent) as { oldest_revision: number; revision: number };
+        expect(body.revision).toBeGreaterThanOrEqual(start + 6);
+        expect(body.oldest_revision).toBeGreaterThan(start + 1);
+        expect(reset?.id).toBe(String(body.revision));
+        await put(f, `${prefix}after`, 1);
+        const events = await watch.until((seen) => seen.length >= 2);
+        expect(events.slice(1).map((e) => [e.event, data(e).key])).toEqual([["put", `${prefix}after`]]);
+      } finally {
+        await watch.close();
+      }
+    });
+
+    it("reports nothing when a key expires: the put's expires_at says when", async () => {
+      const f = await watchApp();
+      const prefix = `${uniqueKey("wx")}/`;
+      const watch = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`));
+      try {
+        await f(`${kv(`${prefix}brief`)}?ttl=0.3`, { method: "PUT", headers: JSON_TYPE, body: "1" });
+        const [put1] = await watch.until((events) => events.length >= 1);
+        expect(data(put1 as SseEvent).expires_at).toEqual(expect.any(Number));
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect((await f(kv(`${prefix}brief`))).status).toBe(404);
+        await put(f, `${prefix}marker`, 1);
+        const events = await watch.until((seen) => seen.length >= 2);
+        expect(events.map((e) => [e.event, data(e).key])).toEqual([
+          ["put", `${prefix}brief`],
+          ["put", `${prefix}marker`],
+        ]);
+      } finally {
+        await watch.close();
+      }
+    });
+
+    it("ends a stream by itself after KV_WATCH_MAX_POLLS reads on Upstash; a resume from its last id loses nothing", async () => {
+      const f = await open({ KV_WATCH_POLL_MS: "20", KV_WATCH_MAX_POLLS: "5" });
+      const prefix = `${uniqueKey("wm")}/`;
+      const start = (await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1] ?? "0";
+      const first = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
+      await put(f, `${prefix}a`, 1);
+      const seen = await first.until(() => false, 3_000).catch(() => first.events);
+      await first.close();
+      const upstash = (await (await f("/")).json()) as { backend: string };
+      if (upstash.backend !== "upstash") {
+        // The Map backend reads memory, not Upstash: its streams have no poll budget.
+        expect(first.ended).toBe(false);
+        return;
+      }
+      expect(first.ended).toBe(true);
+      await put(f, `${prefix}b`, 2);
+      const last = seen.at(-1)?.id ?? start;
+      const resumed = readSse(
+        await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`, { headers: { "Last-Event-ID": last } }),
+      );
+      const rest = await resumed.until((events) => events.length + seen.length >= 2);
+      await resumed.close();
+      expect([...seen, ...rest].map((e) => data(e).key)).toEqual([`${prefix}a`, `${prefix}b`]);
+    });
+
     it("sends a comment line when nothing happens for KV_WATCH_KEEPALIVE_MS", async () => {
       const f = await open({ KV_WATCH_POLL_MS: "20", KV_WATCH_KEEPALIVE_MS: "150", KV_WATCH_MAX_POLLS: "100000" });
       const watch = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(uniqueKey("quiet"))}`));
