@@ -70,10 +70,10 @@ describe("npm run dev", () => {
         await rawRequest(base, { method: "GET", path: "/" }),
         await rawRequest(base, { method: "POST", path: "/set", body: Buffer.from(small) }),
         await rawRequest(base, { method: "GET", path: `/get/${encodeURIComponent(key)}` }),
-      ];
+      ] as const;
       const seen = followers.map((outcome) => (outcome.kind === "answer" ? outcome.status : outcome));
       expect(seen, `round ${round}`).toEqual([200, 200, 200]);
-      expect(JSON.parse(answered(followers[2]!).text)).toEqual({ value: round });
+      expect(JSON.parse(answered(followers[2]).text)).toEqual({ value: round });
       expect(refused.status, refused.text).toBe(413);
       expect(refused.contentType).toBe("application/problem+json");
       const problem = JSON.parse(refused.text);

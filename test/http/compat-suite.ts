@@ -164,6 +164,38 @@ export function describeCompatApi(name: string, open: () => Promise<Fetch>): voi
         expect(await (await f(path("get", own))).json()).toEqual({ value: 2 });
       });
 
+      it("refuses a body that is not valid UTF-8 with 400 invalid_utf8", async () => {
+        const f = await open();
+        const text = new TextEncoder().encode(JSON.stringify({ key, value: "ab" }));
+        // 0xFF never occurs in UTF-8: put it between the value's two letters.
+        const at = text.indexOf(0x62);
+        const body = new Uint8Array([...text.subarray(0, at), 0xff, ...text.subarray(at)]);
+        const res = await f("/set", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+        expect(res.status).toBe(400);
+        expect(await problemOf(res)).toMatchObject({ code: "invalid_utf8" });
+        expect(await (await f(path("exists", key))).json()).toEqual({ key, exists: false });
+      });
+
+      it("accepts a body that arrives in several chunks, a character split between two of them", async () => {
+        const f = await open();
+        const own = uniqueKey("chunks");
+        const bytes = new TextEncoder().encode(JSON.stringify({ key: own, value: "é€😀" }));
+        // Cut inside the two-byte 'é', then inside the four-byte emoji.
+        const inAcute = bytes.indexOf(0xc3) + 1;
+        const inEmoji = bytes.indexOf(0xf0) + 2;
+        const pieces = [bytes.subarray(0, inAcute), bytes.subarray(inAcute, inEmoji), bytes.subarray(inEmoji)];
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const next = pieces.shift();
+            if (next === undefined) controller.close();
+            else controller.enqueue(next);
+          },
+        });
+        const res = await f("/set", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+        expect(res.status).toBe(200);
+        expect(await (await f(path("get", own))).json()).toEqual({ value: "é€😀" });
+      });
+
       it("refuses a body over the value limit with 413 naming limit and size", async () => {
         const f = await open();
         const value = "x".repeat(1024 * 1024 + 20 * 1024);

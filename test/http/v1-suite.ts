@@ -452,6 +452,46 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         expect(results[3]).toMatchObject({ code: "not_an_integer" });
       });
 
+      it("changes the expiry with the expire op, each result as PATCH would answer it", async () => {
+        const f = await open();
+        const key = uniqueKey("batch");
+        const missing = uniqueKey("batch-missing");
+        const written = await versionOf(await put(f, key, "v"));
+        const at = Math.floor(Date.now() / 1000) + 100;
+        const res = await f(
+          "/v1/batch",
+          jsonInit("POST", {
+            ops: [
+              { op: "expire", key, ttl: 60 },
+              { op: "expire", key, expires_at: at },
+              { op: "expire", key, persist: true },
+              { op: "expire", key: missing, ttl: 60 },
+            ],
+          }),
+        );
+        expect(res.status).toBe(200);
+        const { results } = (await res.json()) as { results: { version?: number; expires_at?: unknown }[] };
+        expect(results).toMatchObject([
+          { op: "expire", key, status: 200 },
+          { op: "expire", key, status: 200, expires_at: at * 1000 },
+          { op: "expire", key, status: 200, expires_at: null },
+          { op: "expire", key: missing, status: 404, code: "key_not_found" },
+        ]);
+        expect(results[0]?.expires_at).toBeGreaterThan(Date.now() + 50_000);
+        // Each change of expiry is a new version, as with PATCH.
+        const [first = 0, second = 0, third = 0] = results.map((r) => r.version ?? 0);
+        expect(first).toBeGreaterThan(written);
+        expect(second).toBeGreaterThan(first);
+        expect(third).toBeGreaterThan(second);
+        const read = await f(kv(key));
+        expect(await read.json()).toBe("v");
+        expect(read.headers.get("kv-expires-at")).toBeNull();
+        expect((await f(kv(missing))).status).toBe(404);
+        const none = await f("/v1/batch", jsonInit("POST", { ops: [{ op: "expire", key }] }));
+        expect(none.status).toBe(400);
+        expect(await problemOf(none)).toMatchObject({ code: "missing_expiry" });
+      });
+
       it("refuses more than 100 operations with 413, and a bad op with 400 naming it, running nothing", async () => {
         const f = await open();
         const key = uniqueKey("batch");

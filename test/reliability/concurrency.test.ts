@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { call, json, sleep } from "./support/client";
 import { recordFigure } from "./support/figures";
 import { redisMissing } from "./support/redis-required";
@@ -42,7 +42,8 @@ async function rmwIncrement(base: string, path: string): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const read = await call(base, path);
     expect(read.status).toBe(200);
-    const etag = read.headers.get("etag")!;
+    const etag = read.headers.get("etag");
+    assert.isNotNull(etag, "a read value has an ETag");
     const written = await call(base, path, json("PUT", Number(read.text) + 1, { "If-Match": etag }));
     if (written.status === 200) return attempt;
     expect(written.status).toBe(412);

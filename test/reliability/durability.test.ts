@@ -14,7 +14,7 @@ const BATCH = 100;
 let stack: Stack;
 const run = crypto.randomUUID();
 const keyOf = (i: number) => `durable/${run}/${String(i).padStart(5, "0")}`;
-const valueOf = (i: number) => ({ i, payload: `v-${i}-${"x".repeat(i % 64)}` });
+const valueFor = (i: number) => ({ i, payload: `v-${i}-${"x".repeat(i % 64)}` });
 
 beforeAll(async () => {
   if (redisMissing !== null) return;
@@ -42,7 +42,7 @@ describe.skipIf(redisMissing !== null)("durability across a redis-server crash a
     const started = performance.now();
     await pool(indexes, WIDTH, async (i) => {
       if (i % OVERWRITE_EVERY === 0) await write(i, { stale: true });
-      await write(i, valueOf(i));
+      await write(i, valueFor(i));
     });
     const writeMs = performance.now() - started;
     const acknowledged = WRITES + WRITES / OVERWRITE_EVERY;
@@ -68,7 +68,7 @@ describe.skipIf(redisMissing !== null)("durability across a redis-server crash a
           const same =
             result?.key === keyOf(i) &&
             result.status === 200 &&
-            JSON.stringify(result.value) === JSON.stringify(valueOf(i));
+            JSON.stringify(result.value) === JSON.stringify(valueFor(i));
           return same ? [] : [`${i}: ${JSON.stringify(result)}`];
         });
       })
@@ -76,7 +76,7 @@ describe.skipIf(redisMissing !== null)("durability across a redis-server crash a
     // And a sample through the compatible API, one key per request.
     for (let i = 0; i < WRITES; i += 97) {
       const read = await call(stack.worker.url, `/get/${encodeURIComponent(keyOf(i))}`);
-      if (read.status !== 200 || read.text !== JSON.stringify({ value: valueOf(i) }))
+      if (read.status !== 200 || read.text !== JSON.stringify({ value: valueFor(i) }))
         wrong.push(`/get ${i}: ${read.status} ${read.text}`);
     }
     const readMs = performance.now() - readStarted;

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { KvModel } from "./property/model";
 import { pathKey } from "./property/request";
 import { Mismatch, type RunContext, runStep } from "./property/run-step";
@@ -50,12 +50,14 @@ async function checkpoint(ctx: RunContext): Promise<void> {
 describe.skipIf(redisMissing !== null)("hostile input, property-based, against a model", () => {
   it(`${RUNS} sequences of ${MIN_STEPS}-${MAX_STEPS} generated requests: no 5xx but injected 503s, problems for errors, store equal to the model`, async () => {
     const stats: RunContext["stats"] = { requests: 0, hostile: 0, faults: 0, byStatus: new Map() };
+    const { proxy } = stack;
+    assert.isNotNull(proxy, "startStack({ faults: true }) puts a fault proxy in front of the bridge");
     const started = performance.now();
     const details = await fc.check(
       fc.asyncProperty(fc.array(step, { minLength: MIN_STEPS, maxLength: MAX_STEPS }), async (steps) => {
         const ctx: RunContext = {
           base: stack.worker.url,
-          proxy: stack.proxy!,
+          proxy,
           model: new KvModel(),
           prefix: `hostile/${crypto.randomUUID().slice(0, 8)}/`,
           stats,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { assert, describe, expect, it } from "vitest";
 import type { Scope } from "../../src/auth";
 import { type Fetch, jsonInit, problemOf } from "../support/http";
 import { TEAM_PREFIX, TOKENS, tokenApp, withToken } from "./tokens";
@@ -90,7 +90,7 @@ const ROUTES: RouteCase[] = [
 
 interface Caller {
   name: string;
-  token: string | undefined;
+  token: string;
   scope: Scope | null;
   prefix: string;
 }
@@ -115,7 +115,9 @@ function allowed(caller: Caller, route: RouteCase, inTeam: boolean): boolean {
 async function sentinel(key: string): Promise<string> {
   const res = await admin(`/v1/kv/${enc(key)}`, jsonInit("PUT", 41));
   expect(res.status).toBe(201);
-  return res.headers.get("etag")!;
+  const etag = res.headers.get("etag");
+  assert.isNotNull(etag, "a written value has an ETag");
+  return etag;
 }
 
 async function expectUntouched(key: string, etag: string): Promise<void> {
@@ -196,7 +198,7 @@ describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
         if (!route.name.startsWith("HEAD")) {
           const problem = await problemOf(res);
           expect(problem).toMatchObject({ code: "forbidden", scope: route.scope });
-          expect(JSON.stringify(problem)).not.toContain(caller.token!);
+          expect(JSON.stringify(problem)).not.toContain(caller.token);
         }
         await expectUntouched(key, etag);
       });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, assert, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RequestLogLine } from "../../src/http/frame";
 import { appFetch, jsonInit } from "../support/http";
 import { TOKENS, tokenApp, withToken } from "./tokens";
@@ -110,7 +110,8 @@ describe("X-Request-Id", () => {
     ["empty", ""],
   ])("replaces an id %s with a fresh UUID", async (_label, id) => {
     const res = await app("/", { headers: { "X-Request-Id": id } });
-    const answered = res.headers.get("x-request-id")!;
+    const answered = res.headers.get("x-request-id");
+    assert.isNotNull(answered, "every answer has an X-Request-Id");
     expect(answered).toMatch(UUID);
     expect(lines()[0]?.requestId).toBe(answered);
   });

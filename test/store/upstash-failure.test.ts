@@ -104,6 +104,37 @@ describe.skipIf(faultBridge === null)("upstash backend when storage fails", () =
   });
 });
 
+// A broken bridge or proxy that answers with the wrong shape: the API answers 503, never a
+// wrong value, a 404 or `false`. The replies come from a stand-in for fetch, so no Redis is needed.
+describe("upstash replies of the wrong shape", () => {
+  const settings = {
+    STORAGE_BACKEND: "upstash",
+    UPSTASH_REDIS_REST_URL: "http://upstash.invalid",
+    UPSTASH_REDIS_REST_TOKEN: "t",
+    KV_ALLOW_ANONYMOUS: "true",
+  };
+
+  it.each([
+    ["GET /v1/kv/k", "/v1/kv/k", "nonsense", "the ops script"],
+    ["GET /v1/kv/k", "/v1/kv/k", [], "1 ops"],
+    ["GET /v1/kv/k", "/v1/kv/k", [["found", '"v"', "seven", "", ""]], "get version"],
+    ["GET /exists/k", "/exists/k", "yes", "EXISTS"],
+    ["GET /get/k", "/get/k", 7, "GET"],
+  ])("%s answers 503 storage_unavailable for the reply %j", async (_name, path, result, what) => {
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ result }));
+    try {
+      const res = await appFetch(settings)(path);
+      expect(fetchSpy).toHaveBeenCalled();
+      expect(res.status).toBe(503);
+      const problem = await problemOf(res);
+      expect(problem.code).toBe("storage_unavailable");
+      expect(problem.detail).toContain(`Unexpected reply from Upstash for ${what}`);
+    } finally {
+      fetchSpy.mockRestore();
+    }
+  });
+});
+
 describe("upstash backend misconfigured", () => {
   it.each([
     [{ UPSTASH_REDIS_REST_TOKEN: "t" }, "UPSTASH_REDIS_REST_URL"],
@@ -131,6 +162,22 @@ describe("upstash backend misconfigured", () => {
     expect(first.backend).toBe("upstash");
     expect(await setupOf(settings).openStore()).toBe(first);
     expect(await setupOf({ ...settings, KV_PREFIX: "other:" }).openStore()).not.toBe(first);
+  });
+
+  // The settings check reads the URL's scheme and host; the Upstash client has its own,
+  // stricter check (a host may not start with '.', '$', ...), which runs when the store opens.
+  it("answers 503 misconfigured naming UPSTASH_REDIS_REST_URL when the Upstash client refuses the URL", async () => {
+    const http = appFetch({
+      STORAGE_BACKEND: "upstash",
+      UPSTASH_REDIS_REST_URL: "http://.example.com",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+      KV_ALLOW_ANONYMOUS: "true",
+    });
+    const res = await http("/get/k");
+    expect(res.status).toBe(503);
+    const problem = await problemOf(res);
+    expect(problem).toMatchObject({ code: "misconfigured", setting: "UPSTASH_REDIS_REST_URL" });
+    expect(problem.detail).toContain("The Upstash client refused UPSTASH_REDIS_REST_URL");
   });
 
   it("reports the missing setting on GET / and on every data route", async () => {

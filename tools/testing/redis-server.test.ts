@@ -29,11 +29,11 @@ async function command(server: RedisServer, ...args: string[]): Promise<string> 
 describe.skipIf(skip)("test redis-server helper", () => {
   it("starts servers on distinct free ports, each with its own data", async () => {
     const [a, b] = await Promise.all([startRedisServer(), startRedisServer()]);
-    started.push(a!, b!);
-    expect(a!.port).not.toBe(b!.port);
-    await command(a!, "SET", "k", "a");
-    expect(await command(b!, "GET", "k")).toBe("(nil)");
-    expect(await command(a!, "GET", "k")).toBe("a");
+    started.push(a, b);
+    expect(a.port).not.toBe(b.port);
+    await command(a, "SET", "k", "a");
+    expect(await command(b, "GET", "k")).toBe("(nil)");
+    expect(await command(a, "GET", "k")).toBe("a");
   });
 
   it("keeps data across stop, kill and start with appendonly and appendfsync always", async () => {

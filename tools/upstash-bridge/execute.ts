@@ -13,13 +13,20 @@ export interface Answer {
 const MULTI = [Buffer.from("MULTI")];
 const EXEC = [Buffer.from("EXEC")];
 
+/** The reply at `index`: a connection resolves one reply per command sent, so a gap is a bridge defect. */
+function replyAt(replies: readonly RespValue[], index: number): RespValue {
+  const reply = replies.at(index);
+  if (reply === undefined) throw new Error(`Redis answered ${replies.length} replies; reply ${index} is missing`);
+  return reply;
+}
+
 /** `/`: one command; a Redis error is a 400 with its text verbatim. */
 export async function runSingle(pool: ConnectionPool, command: Command, base64: boolean): Promise<Answer> {
   const refused = refusal(command);
   if (refused !== null) return { status: 400, body: errorJson(refused) };
-  const [reply] = await pool.use((connection) => connection.send([command.args]));
-  const body = resultJson(reply!, base64);
-  return { status: reply!.kind === "error" ? 400 : 200, body };
+  const reply = replyAt(await pool.use((connection) => connection.send([command.args])), 0);
+  const body = resultJson(reply, base64);
+  return { status: reply.kind === "error" ? 400 : 200, body };
 }
 
 /** `/pipeline`: commands in order on one connection, one result or error each (not atomic). */
@@ -30,7 +37,7 @@ export async function runPipeline(pool: ConnectionPool, commands: Command[], bas
     allowed.length === 0 ? [] : await pool.use((connection) => connection.send(allowed.map((c) => c.args)));
   let next = 0;
   const items = refusals.map((refused) =>
-    refused !== null ? errorJson(refused) : resultJson(replies[next++]!, base64),
+    refused !== null ? errorJson(refused) : resultJson(replyAt(replies, next++), base64),
   );
   return { status: 200, body: `[${items.join(",")}]` };
 }
@@ -44,7 +51,7 @@ export async function runTransaction(pool: ConnectionPool, commands: Command[], 
   const refused = commands.map(refusal).find((reason) => reason !== null);
   if (refused !== undefined && refused !== null) return { status: 400, body: errorJson(refused) };
   const replies = await pool.use((connection) => connection.send([MULTI, ...commands.map((c) => c.args), EXEC]));
-  const exec = replies[replies.length - 1]!;
+  const exec = replyAt(replies, -1);
   if (exec.kind === "error") {
     const queuingError = replies.slice(1, -1).find((reply) => reply.kind === "error");
     return { status: 400, body: errorJson(describeDiscard(exec, queuingError)) };

@@ -80,7 +80,8 @@ export function httpTransport(fetchFn: FetchLike, options: HttpTransportOptions)
     try {
       const response = await fetchFn(base + request.path, init);
       const contentType = response.headers.get("content-type") ?? "";
-      const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
+      const [type = ""] = contentType.split(";");
+      const mediaType = type.trim().toLowerCase();
       const requestId = response.headers.get("x-request-id");
       const body = redactToken(await response.text(), token);
       reply = { status: response.status, mediaType, body, requestId };

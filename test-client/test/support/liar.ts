@@ -128,6 +128,11 @@ function send(response: ServerResponse, answer: Answer): void {
 /** Starts the fake KV server on a free port of 127.0.0.1. */
 export async function startLiar(): Promise<Liar> {
   const stores = new Map<LiarMode, FakeKv>(LIAR_MODES.map((mode) => [mode, new FakeKv(mode)]));
+  const storeOf = (mode: LiarMode): FakeKv => {
+    const store = stores.get(mode);
+    if (store === undefined) throw new Error(`no fake store for mode ${mode}`);
+    return store;
+  };
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://liar");
     const [, prefix = "", ...rest] = url.pathname.split("/");
@@ -142,13 +147,13 @@ export async function startLiar(): Promise<Liar> {
     if (mode === "auth" && request.headers.authorization !== `Bearer ${LIAR_TOKEN}`) {
       return send(response, problem(mode, 401, "unauthorized", "A bearer token is required"));
     }
-    send(response, stores.get(mode)!.answer(request.method ?? "GET", `/${rest.join("/")}`, body));
+    send(response, storeOf(mode).answer(request.method ?? "GET", `/${rest.join("/")}`, body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: (mode) => `http://127.0.0.1:${port}/${mode}`,
-    keys: (mode) => stores.get(mode)!.keys(),
+    keys: (mode) => storeOf(mode).keys(),
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

@@ -30,8 +30,8 @@ const BAD_ESCAPES = ["%ZZ", "%", "%E0%A4", "%ED%A0%80", "%C0%AF", "%FF", "a%2", 
 
 const badEncoding = fc
   .tuple(fc.constantFrom(...KEY_ROUTES), fc.constantFrom(...BAD_ESCAPES))
-  .map(([[method, before, after, body], escape]) =>
-    h(`bad escape ${escape}`, method, `${before}{ep}${escape}${after}`, body, [400]),
+  .map(([[method, before, after, body], bad]) =>
+    h(`bad escape ${bad}`, method, `${before}{ep}${bad}${after}`, body, [400]),
   );
 
 /** A key over the 512-byte limit, of ASCII or multi-byte characters. */

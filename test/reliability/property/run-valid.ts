@@ -4,7 +4,7 @@ import { FAR_TTL, type RunContext } from "./context";
 import { incrText, type ModelEntry } from "./model";
 import { asciiJson, pathKey } from "./request";
 import { runBatch } from "./run-batch";
-import { KEY_SUFFIXES, type ValidStep } from "./steps";
+import { poolKey, type ValidStep } from "./steps";
 
 /** Compares the entry headers of a v1 read (ETag, expiry, metadata) with the model. */
 function checkEntryHeaders(ctx: RunContext, key: string, entry: ModelEntry, answer: Answer): void {
@@ -42,7 +42,7 @@ export async function runValid(
   });
   switch (s.t) {
     case "set": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const ttl = s.ttl === null ? "" : `,"ttl":${s.ttl}`;
       const answer = await send("/set", json(`{"key":${JSON.stringify(key)},"value":${s.value.text}${ttl}}`));
       if (answer.status === 503) return answer;
@@ -54,7 +54,7 @@ export async function runValid(
     case "get":
     case "del":
     case "exists": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const entry = model.get(key);
       const route = { get: "/get/", del: "/delete/", exists: "/exists/" }[s.t];
       const answer = await send(`${route}${pathKey(key, s.enc)}`, { method: s.t === "del" ? "DELETE" : "GET" });
@@ -77,7 +77,7 @@ export async function runValid(
       return answer;
     }
     case "put": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const entry = model.get(key);
       const { headers, holds } = condition(ctx, key, s.cond);
       const query = {
@@ -111,7 +111,7 @@ export async function runValid(
       return answer;
     }
     case "vget": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const entry = model.get(key);
       const current = entry?.version ?? null;
       const inm = {
@@ -138,7 +138,7 @@ export async function runValid(
       return answer;
     }
     case "vdel": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const entry = model.get(key);
       const { headers, holds } = condition(ctx, key, s.cond);
       const answer = await send(`/v1/kv/${pathKey(key, s.enc)}`, { method: "DELETE", headers });
@@ -152,7 +152,7 @@ export async function runValid(
       return answer;
     }
     case "patch": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const entry = model.get(key);
       const { headers, holds } = condition(ctx, key, s.cond);
       const answer = await send(`/v1/kv/${pathKey(key, s.enc)}`, {
@@ -172,7 +172,7 @@ export async function runValid(
       return answer;
     }
     case "incr": {
-      const key = ctx.prefix + KEY_SUFFIXES[s.k]!;
+      const key = poolKey(ctx.prefix, s.k);
       const entry = model.get(key);
       const fields = [s.by === null ? null : `"by":${s.by}`, s.ttl ? `"ttl":${FAR_TTL}` : null].filter(
         (f) => f !== null,
@@ -216,7 +216,8 @@ export async function runValid(
         fail(`list should be ${JSON.stringify(expected)}`, answer);
       }
       for (const item of body.keys) {
-        const entry = model.get(item.key)!;
+        const entry = model.get(item.key);
+        if (entry === undefined) fail(`listed ${JSON.stringify(item.key)}, which the model does not hold`, answer);
         check(model.seenVersion(item.key, item.version), answer);
         if ((item.expires_at !== null) !== entry.expires) fail(`listed expiry of ${JSON.stringify(item.key)}`, answer);
         if ((item.metadata === null ? null : JSON.stringify(item.metadata)) !== entry.meta)

@@ -35,6 +35,13 @@ export const KEY_SUFFIXES = [
 /** A key of the pool, by index. */
 export type KeyIndex = number;
 
+/** The run's key for a generated index: `prefix` followed by the pool's suffix at `k`. */
+export function poolKey(prefix: string, k: KeyIndex): string {
+  const suffix = KEY_SUFFIXES[k];
+  if (suffix === undefined) throw new RangeError(`key index ${k} is outside the pool of ${KEY_SUFFIXES.length}`);
+  return prefix + suffix;
+}
+
 /** How a key is written into a path: encodeURIComponent, or every UTF-8 byte as %XX (upper or lower hex). */
 export type Encoding = "component" | "bytes" | "lower";
 

@@ -71,12 +71,10 @@ export async function pool<T, R>(
   task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by every lane: each item is taken by exactly one lane.
+  const queue = items.entries();
   const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!, index);
-    }
+    for (const [index, item] of queue) results[index] = await task(item, index);
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
   return results;

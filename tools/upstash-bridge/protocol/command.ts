@@ -31,9 +31,10 @@ function argumentText(value: JsonValue, position: number): string {
 /** Turns one JSON command (`["set","k","v","ex",60]`) into a Redis command. */
 export function toCommand(value: JsonValue): Command {
   if (!Array.isArray(value)) throw new BadRequestError("ERR a command must be a JSON array");
-  if (value.length === 0) throw new BadRequestError("ERR empty command");
   const texts = value.map((item, index) => argumentText(item, index));
-  return { name: texts[0]!.toUpperCase(), args: texts.map((text) => Buffer.from(text, "utf8")) };
+  const [name] = texts;
+  if (name === undefined) throw new BadRequestError("ERR empty command");
+  return { name: name.toUpperCase(), args: texts.map((text) => Buffer.from(text, "utf8")) };
 }
 
 /** Turns a batch body (`[["set","a","1"],["get","a"]]`) into commands. */

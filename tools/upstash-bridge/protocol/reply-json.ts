@@ -39,9 +39,9 @@ export function replyJson(reply: RespValue, base64: boolean): string {
     } else {
       parts.push("[");
       pending.push("]");
-      for (let index = next.items.length - 1; index >= 0; index--) {
-        pending.push(next.items[index]!);
+      for (const [index, item] of next.items.toReversed().entries()) {
         if (index > 0) pending.push(",");
+        pending.push(item);
       }
     }
   }

@@ -20,8 +20,9 @@ function lineEnd(buffer: Buffer, start: number): number {
 type Header = { value: RespValue; end: number } | { count: number; end: number };
 
 function readHeader(buffer: Buffer, start: number): Header {
-  if (start >= buffer.length) throw new Incomplete(start + 1);
-  const type = String.fromCharCode(buffer[start]!);
+  const first = buffer[start];
+  if (first === undefined) throw new Incomplete(start + 1);
+  const type = String.fromCharCode(first);
   const end = lineEnd(buffer, start + 1);
   const line = buffer.subarray(start + 1, end);
   const next = end + 2;

@@ -69,7 +69,7 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge batches and scripts with the real cl
     const log = await redis.lrange("b:log", 0, -1);
     expect(log).toHaveLength(100);
     for (let at = 0; at < log.length; at += 2) {
-      const id = log[at]!.split(":")[0];
+      const id = log[at]?.split(":")[0];
       expect([log[at], log[at + 1]]).toEqual([`${id}:start`, `${id}:end`]);
     }
   });

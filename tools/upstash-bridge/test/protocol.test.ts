@@ -7,10 +7,10 @@ const h = useBridge();
 
 describe.skipIf(SKIP_WITHOUT_REDIS)("bridge HTTP protocol", () => {
   it("answers GET / without a token, so scripts can wait for it", async () => {
-    const res = await fetch(h.bridge.url + "/");
+    const res = await fetch(`${h.bridge.url}/`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: "edge-kv upstash bridge" });
-    expect((await fetch(h.bridge.url + "/", { method: "HEAD" })).status).toBe(200);
+    expect((await fetch(`${h.bridge.url}/`, { method: "HEAD" })).status).toBe(200);
   });
 
   it("answers a single command with {result}, keeping the key for a nil reply (points 1, 6)", async () => {
@@ -92,14 +92,14 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge HTTP protocol", () => {
     const seen = new Set<string | null>();
     seen.add((await h.post("/", ["ping"])).headers.get("upstash-sync-token"));
     seen.add((await h.post("/", ["ping"], { token: "wrong" })).headers.get("upstash-sync-token"));
-    seen.add((await fetch(h.bridge.url + "/nowhere")).headers.get("upstash-sync-token"));
+    seen.add((await fetch(`${h.bridge.url}/nowhere`)).headers.get("upstash-sync-token"));
     expect(seen.size).toBe(3);
     expect(seen.has(null)).toBe(false);
   });
 
   it("answers 405 to other methods and 404 {error} to unknown paths (point 10)", async () => {
     for (const method of ["DELETE", "PATCH", "OPTIONS"]) {
-      const res = await fetch(h.bridge.url + "/", { method, headers: { Authorization: `Bearer ${h.token}` } });
+      const res = await fetch(`${h.bridge.url}/`, { method, headers: { Authorization: `Bearer ${h.token}` } });
       expect(res.status).toBe(405);
       expect(await res.json()).toHaveProperty("error");
     }
@@ -109,7 +109,7 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("bridge HTTP protocol", () => {
   });
 
   it("accepts PUT like POST", async () => {
-    const res = await fetch(h.bridge.url + "/", {
+    const res = await fetch(`${h.bridge.url}/`, {
       method: "PUT",
       headers: { Authorization: `Bearer ${h.token}` },
       body: JSON.stringify(["echo", "put"]),

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../testing/free-port";
 import { type RedisServer, startRedisServer } from "../../testing/redis-server";
 import { SKIP_WITHOUT_REDIS } from "./harness";
@@ -22,7 +22,7 @@ interface Example {
 /** The `sh` blocks between two headings, as commands each followed by its expected output. */
 function examples(from: string, to: string): Example[] {
   const section = README.slice(README.indexOf(from), README.indexOf(to));
-  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => block[1]!.trimEnd().split("\n"));
+  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, body = ""]) => body.trimEnd().split("\n"));
   return lines.flatMap((line, index) => {
     if (line.startsWith("#")) return [];
     const next = lines[index + 1] ?? "";
@@ -97,8 +97,10 @@ describe.skipIf(SKIP_WITHOUT_REDIS)("the bridge README's examples", () => {
   it.each(found.filter((example) => example.command.startsWith("curl")))("$command", async ({ command, expected }) => {
     expect(expected).not.toBe("");
     // The commands quote with '...' only; split them the way a shell would.
-    const args = [...localized(command).matchAll(/'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2]!);
-    const { stdout } = await run(args[0]!, args.slice(1));
+    const args = [...localized(command).matchAll(/'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? "");
+    const [program, ...rest] = args;
+    assert.isDefined(program, "a curl example names a program");
+    const { stdout } = await run(program, rest);
     expect(stdout).toBe(localized(expected));
   });
 });
