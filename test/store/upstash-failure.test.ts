@@ -116,12 +116,18 @@ describe("upstash replies of the wrong shape", () => {
 
   it.each([
     ["GET /v1/kv/k", "/v1/kv/k", "nonsense", "the ops script"],
-    ["GET /v1/kv/k", "/v1/kv/k", [], "1 ops"],
-    ["GET /v1/kv/k", "/v1/kv/k", [["found", '"v"', "seven", "", ""]], "get version"],
+    ["GET /v1/kv/k", "/v1/kv/k", [], "the ops script"],
+    ["GET /v1/kv/k", "/v1/kv/k", ["done", -1, []], "1 ops"],
+    ["GET /v1/kv/k", "/v1/kv/k", ["done", -1, [["entry", '"v"', "seven", "", ""]]], "get version"],
     ["GET /exists/k", "/exists/k", "yes", "EXISTS"],
     ["GET /get/k", "/get/k", 7, "GET"],
   ])("%s answers 503 storage_unavailable for the reply %j", async (_name, path, result, what) => {
-    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ result }));
+    // The client asks for base64 (Upstash-Encoding): strings travel base64-encoded at every depth.
+    const encode = (value: unknown): unknown =>
+      typeof value === "string" ? btoa(value) : Array.isArray(value) ? value.map(encode) : value;
+    const fetchSpy = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async () => Response.json({ result: encode(result) }));
     try {
       const res = await appFetch(settings)(path);
       expect(fetchSpy).toHaveBeenCalled();
