@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { frame, unmatched } from "./http/frame";
+import { frame, onError, unmatched } from "./http/frame";
 import { type AppEnv, checkDeclarations } from "./http/route";
-import { onError } from "./problems";
 import { backupRoutes } from "./routes/backup";
 import { compatRoutes } from "./routes/compat";
 import { operationRoutes } from "./routes/operations";

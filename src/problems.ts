@@ -1,4 +1,3 @@
-import type { ErrorHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** The reason phrase of every status the API answers with (RFC 9110). */
@@ -209,13 +208,6 @@ export function problemBody(error: ApiError): Record<string, unknown> {
   };
 }
 
-/** The HTTP response of an error. */
-export function problemResponse(error: ApiError): Response {
-  const headers = new Headers(error.headers);
-  headers.set("Content-Type", "application/problem+json");
-  return new Response(JSON.stringify(problemBody(error)), { status: error.status, headers });
-}
-
 /** The 404 of a key that does not exist (or has expired). */
 export function keyNotFound(key: string): ApiError {
   return new ApiError("key_not_found", { detail: `Key '${key}' not found`, extras: { key } });
@@ -258,9 +250,3 @@ export function toApiError(error: unknown): ApiError {
   }
   return new ApiError("internal_error", { detail: "An unexpected error occurred", cause: error });
 }
-
-/**
- * The app's single error handler: every failure becomes a problem body. (Hono
- * keeps the error on `c.error`, where the log line reads the cause of a 5xx.)
- */
-export const onError: ErrorHandler = (error) => problemResponse(toApiError(error));

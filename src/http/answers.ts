@@ -1,3 +1,4 @@
+import { type ApiError, problemBody } from "../problems";
 import { metadataHeader } from "../rules/json";
 import { etagOf } from "../rules/preconditions";
 import type { Entry } from "../store/types";
@@ -21,7 +22,33 @@ export function entryHeaders(entry: Pick<Entry, "version" | "expiresAt" | "metad
   return headers;
 }
 
-/** A JSON response from ready JSON text. */
+/**
+ * The security headers of every answer: no sniffing, no referrer, no framing,
+ * HTTPS only, same-origin reads, nothing runs (`default-src 'none'`), no
+ * caching. An HTML page sets its own Content-Security-Policy.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "X-Frame-Options": "DENY",
+  "Strict-Transport-Security": "max-age=15552000; includeSubDomains",
+  "Cross-Origin-Resource-Policy": "same-origin",
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "Cache-Control": "no-store",
+};
+
+/** A JSON response from ready JSON text, with the security headers from the start. */
 export function jsonText(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "application/json", ...SECURITY_HEADERS, ...headers },
+  });
+}
+
+/** The HTTP response of an error: its problem body, with the security headers. */
+export function problemResponse(error: ApiError): Response {
+  return new Response(JSON.stringify(problemBody(error)), {
+    status: error.status,
+    headers: { ...SECURITY_HEADERS, ...error.headers, "Content-Type": "application/problem+json" },
+  });
 }

@@ -1,11 +1,12 @@
-import type { Context, NotFoundHandler } from "hono";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { TrieRouter } from "hono/router/trie-router";
 import type { RouterRoute } from "hono/types";
-import { ApiError, problemResponse, toApiError } from "../problems";
+import { ApiError, toApiError } from "../problems";
 import { setupOf } from "../setup";
+import { problemResponse, SECURITY_HEADERS } from "./answers";
 import type { AppEnv } from "./route";
 
 /** Response headers a cross-origin caller may read. */
@@ -48,18 +49,6 @@ const allowlistCors = cors({
   exposeHeaders: EXPOSED_HEADERS,
   maxAge: 600,
 });
-
-/** Set on every response. Fixed, so they are set without first asking what is there. */
-const SECURITY_HEADERS: [string, string][] = [
-  ["X-Content-Type-Options", "nosniff"],
-  ["Referrer-Policy", "no-referrer"],
-  ["X-Frame-Options", "DENY"],
-  ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"],
-  ["Cross-Origin-Resource-Policy", "same-origin"],
-];
-
-/** The policy of every answer but an HTML page that sets its own. */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -139,9 +128,12 @@ export const frame = createMiddleware<AppEnv>(async (c, next) => {
     if (preflight instanceof Response) c.res = preflight;
   }
   const headers = c.res.headers;
-  for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
-  if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
-  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+  // Answers built by jsonText and problemResponse carry the security headers already.
+  if (!headers.has("X-Content-Type-Options")) {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      if (!headers.has(name)) headers.set(name, value);
+    }
+  }
   headers.set("X-Request-Id", requestId);
   if (c.get("replayed") === true) headers.set("Idempotent-Replayed", "true");
   writeLogLine(c, requestId, started);
@@ -178,3 +170,9 @@ export function unmatched(routes: () => readonly RouterRoute[]): NotFoundHandler
     return problemResponse(error);
   };
 }
+
+/**
+ * The app's single error handler: every failure becomes a problem body. (Hono
+ * keeps the error on `c.error`, where the log line reads the cause of a 5xx.)
+ */
+export const onError: ErrorHandler = (error) => problemResponse(toApiError(error));
