@@ -355,7 +355,9 @@ export const ImportQuery = v.object({
   mode: v.optional(
     v.pipe(
       v.picklist(["upsert", "create_only"], "must be upsert or create_only"),
-      v.description("upsert (default) writes every line; create_only skips keys that exist (each a failed line)"),
+      v.description(
+        "upsert (default) writes every line; create_only writes only keys that do not exist (an existing key is a failed line)",
+      ),
     ),
     "upsert",
   ),

@@ -39,7 +39,9 @@ export function idempotent<P extends string>(): MiddlewareHandler<AppEnv, P> {
       "Idempotency-Key": v.optional(
         v.pipe(
           v.string(),
-          v.description("Makes the write safe to retry: a retry with the same key and request gets the first answer"),
+          v.description(
+            "1 to 255 printable ASCII characters that make the write safe to retry: a retry with the same key and the same request gets the first answer, with Idempotent-Replayed: true",
+          ),
         ),
       ),
     }),

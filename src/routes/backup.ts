@@ -108,9 +108,10 @@ export const backupRoutes = new Hono<AppEnv>()
       summary: "Export keys as NDJSON: a header line, then one line per live key in listing order",
       description:
         `The first line is {"format":"${EXPORT_FORMAT}","revision":R,"exported_at":ms,"prefix":...}; each further line ` +
-        '{"key","value","version","expires_at","metadata"}. Read a page at a time, so on Upstash it is not a ' +
-        "point-in-time snapshot: a key written during the export may appear with a version above R. Watch from R " +
-        '(GET /v1/watch?since=R) to catch up. A storage failure mid-way ends the stream with a line {"error": problem}.',
+        '{"key","value","version","expires_at","metadata"}. Keys are read a page at a time while other writes go on, so ' +
+        "the export is not a point-in-time snapshot: a key written meanwhile may appear with a version above R, or be " +
+        "missed. To catch up, watch from R (GET /v1/watch?since=R). A storage failure part-way ends the stream with a " +
+        'line {"error": problem}.',
       responses: { 200: { description: "NDJSON lines", mediaType: "application/x-ndjson" } },
     }),
     query(ExportQuery, { prefix: (q) => q.prefix ?? "" }),
@@ -132,7 +133,7 @@ export const backupRoutes = new Hono<AppEnv>()
         "The body is read whole (at most KV_MAX_IMPORT_BYTES) before any line is applied. The export's header line is " +
         "optional. A line whose expires_at has passed is skipped; a line that fails its checks (or, with " +
         "mode=create_only, names a key that exists) is listed in `failed` with its code, and the others are applied. " +
-        "Needs write scope on every key it writes (a key outside it is a failed line, `forbidden`).",
+        "Needs write scope on every key it writes: a line whose key the token may not write is a failed line, `forbidden`.",
       responses: {
         200: {
           description: "What was done, line by line",

@@ -139,7 +139,7 @@ export const operationRoutes = new Hono<AppEnv>()
     route({
       scope: "read",
       tag: "v1",
-      summary: "Run up to a hundred operations in one storage round trip (not atomic)",
+      summary: "Run up to KV_MAX_BATCH_OPS operations (default 100) in one storage round trip, not atomically",
       description:
         "Every operation is checked first; a bad one refuses the whole batch. Each result carries the status the operation " +
         "would have answered alone. Gets need read scope on their keys, every other operation write scope.",

@@ -50,9 +50,10 @@ export const watchRoutes = new Hono<AppEnv>().get(
       'data {"key","version","expires_at","metadata"} (and "value" with values=1). A transaction\'s changes share its ' +
       "revision and arrive together. Resume with Last-Event-ID (EventSource sends it) or since: nothing is skipped or " +
       "repeated. When the log no longer holds the revision asked for, one `event: reset` names the oldest revision it " +
-      "holds and the current one; re-read the keys (export or listing) and apply only newer versions. A key's expiry " +
-      "writes no event. A comment line comes at least every KV_WATCH_KEEPALIVE_MS (15 s); on Upstash the stream ends " +
-      "after KV_WATCH_MAX_POLLS reads of the log and the client reconnects.",
+      "holds and the current one; re-read the keys (export or listing) and apply only newer versions. No event is sent " +
+      "when a key expires (the put that set its expiry says when). A comment line comes after KV_WATCH_KEEPALIVE_MS " +
+      "(default 15 s) without events; on Upstash the stream ends after KV_WATCH_MAX_POLLS reads of the log and the " +
+      "client reconnects.",
     responses: { 200: { description: "The event stream", mediaType: "text/event-stream" } },
     errors: ["invalid_since"],
   }),
