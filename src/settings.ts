@@ -75,12 +75,13 @@ function text(settings: Settings, name: SettingName): string {
   return (settings[name] ?? "").trim();
 }
 
-function positiveInt(settings: Settings, name: SettingName, fallback: number): number {
+function positiveInt(settings: Settings, name: SettingName, fallback: number, most = Number.MAX_SAFE_INTEGER): number {
   const raw = text(settings, name);
   if (raw === "") return fallback;
   if (!/^[1-9][0-9]{0,9}$/.test(raw)) {
     throw new ConfigError(name, `${name} must be a positive whole number, got '${raw}'`);
   }
+  if (Number(raw) > most) throw new ConfigError(name, `${name} must be at most ${most}, got '${raw}'`);
   return Number(raw);
 }
 
@@ -168,7 +169,8 @@ export function parseConfig(settings: Settings): Config {
       return fallback;
     }
   };
-  const setting = (name: SettingName, fallback: number) => read(() => positiveInt(settings, name, fallback), fallback);
+  const setting = (name: SettingName, fallback: number, most?: number) =>
+    read(() => positiveInt(settings, name, fallback, most), fallback);
   const backend = read(() => backendOf(settings), "upstash");
   const limits: Limits = {
     maxKeyBytes: setting("KV_MAX_KEY_BYTES", DEFAULTS.limits.maxKeyBytes),
@@ -192,7 +194,8 @@ export function parseConfig(settings: Settings): Config {
     watch: {
       pollMs: setting("KV_WATCH_POLL_MS", DEFAULTS.watch.pollMs),
       maxPolls: setting("KV_WATCH_MAX_POLLS", DEFAULTS.watch.maxPolls),
-      keepAliveMs: setting("KV_WATCH_KEEPALIVE_MS", DEFAULTS.watch.keepAliveMs),
+      // Proxies close a quiet stream after about 30 s or more; a comment every 15 s at most keeps it open.
+      keepAliveMs: setting("KV_WATCH_KEEPALIVE_MS", DEFAULTS.watch.keepAliveMs, DEFAULTS.watch.keepAliveMs),
     },
     problem: null,
   };

@@ -9,6 +9,9 @@ export type Written = Extract<RunOutcome, { kind: "done" | "check_failed" | "op_
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
+/** Headers that change what a write does: a retry that changes one is another request. */
+const FINGERPRINTED_HEADERS = ["if-match", "if-none-match", "kv-metadata"] as const;
+
 /** The key of an `Idempotency-Key` header (a quoted structured-field string or bare text). */
 function idempotencyKeyOf(header: string): string {
   const key = header.length >= 2 && header.startsWith('"') && header.endsWith('"') ? header.slice(1, -1) : header;
@@ -24,7 +27,7 @@ function idempotencyKeyOf(header: string): string {
 /**
  * Makes a write route safely retryable: an `Idempotency-Key` header claims the
  * request's outcome for KV_IDEMPOTENCY_TTL seconds, per caller; a retry of the
- * same request (method, path, query, body) gets the first answer with
+ * same request (method, path, query, preconditions, metadata, body) gets the first answer with
  * `Idempotent-Replayed: true` and changes nothing.
  */
 export function idempotent<P extends string>(): MiddlewareHandler<AppEnv, P> {
@@ -45,7 +48,8 @@ export function idempotent<P extends string>(): MiddlewareHandler<AppEnv, P> {
         ),
       ),
     }),
-    codes: ["invalid_idempotency_key", "idempotency_key_reused", "idempotency_in_flight"],
+    // idempotency_in_flight only where a write takes several steps: the import route lists it.
+    codes: ["invalid_idempotency_key", "idempotency_key_reused"],
     claimsKeys: false,
   } satisfies InputSpec);
 }
@@ -59,7 +63,8 @@ export async function claimOf(c: Context<AppEnv>): Promise<IdempotencyClaim | un
   const key = c.get("idempotencyKey");
   if (key === undefined) return undefined;
   const url = new URL(c.req.url);
-  const request = `${c.req.method}\n${url.pathname}${url.search}\n${c.get("bodyText") ?? ""}`;
+  const conditions = FINGERPRINTED_HEADERS.map((name) => c.req.header(name) ?? "").join("\n");
+  const request = `${c.req.method}\n${url.pathname}${url.search}\n${conditions}\n${c.get("bodyText") ?? ""}`;
   const fingerprint = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(request)));
   return {
     id: `${c.get("access").caller ?? "anonymous"}:${key}`,
@@ -71,7 +76,8 @@ export async function claimOf(c: Context<AppEnv>): Promise<IdempotencyClaim | un
 /** The 422 of an Idempotency-Key used by another request. */
 export function idempotencyKeyReused(): ApiError {
   return new ApiError("idempotency_key_reused", {
-    detail: "This Idempotency-Key was used with another request (method, path or body); nothing was changed",
+    detail:
+      "This Idempotency-Key was used with another request (method, path, preconditions, metadata or body); nothing was changed",
   });
 }
 

@@ -141,7 +141,7 @@ export const backupRoutes = new Hono<AppEnv>()
           example: { imported: 2, skipped: 0, failed: [], failed_not_listed: 0 },
         },
       },
-      errors: ["invalid_mode"],
+      errors: ["invalid_mode", "idempotency_in_flight"],
     }),
     query(ImportQuery),
     ndjsonBody(ImportLine, {

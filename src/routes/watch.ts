@@ -63,11 +63,21 @@ export const watchRoutes = new Hono<AppEnv>().get(
     const { prefix = "", since, values = false } = c.req.valid("query");
     const store = c.get("store");
     const { watch } = c.get("setup").config;
-    let after = sinceOf(c.req.valid("header")["Last-Event-ID"], since) ?? (await store.revision());
+    const asked = sinceOf(c.req.valid("header")["Last-Event-ID"], since);
+    const current = await store.revision();
+    if (asked !== undefined && asked > current) {
+      throw new ApiError("invalid_since", {
+        detail: `Revision ${asked} is ahead of the store's current revision ${current}: it comes from another store, or from a Map backend since restarted`,
+        extras: { revision: current },
+      });
+    }
+    let after = asked ?? current;
     // Each read of the Upstash log is a subrequest; the Map backend reads memory.
     const maxPolls = store.backend === "upstash" ? watch.maxPolls : Number.POSITIVE_INFINITY;
     return streamSSE(c, async (stream) => {
-      await stream.write(`retry: ${RECONNECT_MS}\n\n`);
+      // The start revision as the stream's first id: a client that reconnects before any
+      // event arrives resumes from it rather than from whatever is current by then.
+      await stream.write(`retry: ${RECONNECT_MS}\nid: ${after}\n\n`);
       let quietSince = Date.now();
       for (let polls = 0; polls < maxPolls && !stream.aborted && !stream.closed; polls++) {
         const page = await store.changes(after, PAGE);

@@ -290,6 +290,29 @@ export function describeFeatures(name: string, open: OpenApp): void {
       expect((await f("/set", set)).headers.get("idempotent-replayed")).toBe("true");
     });
 
+    it("answers 422 when a retry changes its preconditions or metadata, not the first answer", async () => {
+      const f = await open();
+      const key = uniqueKey("idem-headers");
+      const first = await put(f, key, 1, { "Idempotency-Key": `h-${key}`, "If-None-Match": "*" });
+      expect(first.status).toBe(201);
+      const version = first.headers.get("etag") ?? "";
+      const retries: Record<string, string>[] = [
+        { "If-Match": version },
+        {},
+        { "If-None-Match": "*", "KV-Metadata": '{"m":1}' },
+      ];
+      for (const changed of retries) {
+        const retry = await put(f, key, 1, { "Idempotency-Key": `h-${key}`, ...changed });
+        expect(await problemOf(retry), JSON.stringify(changed)).toMatchObject({
+          status: 422,
+          code: "idempotency_key_reused",
+        });
+      }
+      const same = await put(f, key, 1, { "Idempotency-Key": `h-${key}`, "If-None-Match": "*" });
+      expect(same.status).toBe(201);
+      expect(same.headers.get("idempotent-replayed")).toBe("true");
+    });
+
     it("applies 100 concurrent identical requests with one key once", async () => {
       const f = await open(PATIENT);
       const key = uniqueKey("idem-burst");
@@ -586,6 +609,42 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const rest = await resumed.until((events) => events.length + seen.length >= 2);
       await resumed.close();
       expect([...seen, ...rest].map((e) => data(e).key)).toEqual([`${prefix}a`, `${prefix}b`]);
+    });
+
+    it("names its start revision before any event, so a reconnect after a quiet stream loses nothing", async () => {
+      const f = await watchApp();
+      const prefix = `${uniqueKey("wq")}/`;
+      const start = (await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1];
+      const quiet = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`));
+      await quiet.until(() => quiet.lastEventId !== null, 5_000);
+      await quiet.close();
+      expect(Number(quiet.lastEventId)).toBeGreaterThanOrEqual(Number(start));
+      expect(quiet.events).toEqual([]);
+      // Written while no stream is open: EventSource reconnects with the id it last saw.
+      await put(f, `${prefix}while-away`, 1);
+      const resumed = readSse(
+        await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`, {
+          headers: { "Last-Event-ID": quiet.lastEventId ?? "" },
+        }),
+      );
+      try {
+        const [event] = await resumed.until((events) => events.length >= 1);
+        expect(data(event as SseEvent).key).toBe(`${prefix}while-away`);
+      } finally {
+        await resumed.close();
+      }
+    });
+
+    it("refuses a since or Last-Event-ID ahead of the store's revision with 400 invalid_since", async () => {
+      const f = await watchApp();
+      const current = Number((await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1]);
+      const ahead = String(current + 1_000_000);
+      for (const res of [
+        await f(`/v1/watch?since=${ahead}`),
+        await f("/v1/watch", { headers: { "Last-Event-ID": ahead } }),
+      ]) {
+        expect(await problemOf(res)).toMatchObject({ status: 400, code: "invalid_since" });
+      }
     });
 
     it("sends a comment line when nothing happens for KV_WATCH_KEEPALIVE_MS", async () => {

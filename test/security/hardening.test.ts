@@ -42,6 +42,7 @@ describe("health tells the truth: GET / reports what keeps the data routes from 
     ["UPSTASH_TIMEOUT_MS with a unit", { ...memory, UPSTASH_TIMEOUT_MS: "2s" }, "UPSTASH_TIMEOUT_MS"],
     ["KV_CORS_ORIGINS without a scheme", { ...memory, KV_CORS_ORIGINS: "app.example.com" }, "KV_CORS_ORIGINS"],
     ["KV_LOG_REQUESTS unknown", { ...memory, KV_LOG_REQUESTS: "verbose" }, "KV_LOG_REQUESTS"],
+    ["KV_WATCH_KEEPALIVE_MS above 15 s", { ...memory, KV_WATCH_KEEPALIVE_MS: "15001" }, "KV_WATCH_KEEPALIVE_MS"],
     ["KV_READ_TOKENS with a short token", { ...memory, KV_READ_TOKENS: `${TOKENS.read},short` }, "KV_READ_TOKENS"],
     [
       "KV_WRITE_TOKENS with a token that is not b64token",

@@ -9,6 +9,8 @@ export interface SseEvent {
 export interface SseReader {
   events: SseEvent[];
   comments: string[];
+  /** The last `id` field seen, with or without an event (what EventSource would send as Last-Event-ID). */
+  lastEventId: string | null;
   /** Reads until `done` holds for what arrived (or the stream ends, or `ms` pass); then stops reading. */
   until(done: (events: SseEvent[]) => boolean, ms?: number): Promise<SseEvent[]>;
   /** Stops reading and closes the stream. */
@@ -25,6 +27,7 @@ export function readSse(response: Response): SseReader {
   const state: SseReader = {
     events: [],
     comments: [],
+    lastEventId: null,
     ended: false,
     async until(done, ms = 10_000) {
       const deadline = Date.now() + ms;
@@ -55,8 +58,10 @@ export function readSse(response: Response): SseReader {
               state.comments.push(line.slice(1).trim());
               comment = true;
             } else if (line.startsWith("event: ")) event = line.slice(7);
-            else if (line.startsWith("id: ")) id = line.slice(4);
-            else if (line.startsWith("data: ")) data.push(line.slice(6));
+            else if (line.startsWith("id: ")) {
+              id = line.slice(4);
+              state.lastEventId = id;
+            } else if (line.startsWith("data: ")) data.push(line.slice(6));
           }
           if (data.length > 0) state.events.push({ event, id, data: data.join("\n") });
           else if (!comment && event !== "message") state.events.push({ event, id, data: "" });
