@@ -163,10 +163,10 @@ export async function runTxn(ctx: TxnContext, s: TxnStep): Promise<TxnOutcome> {
       index,
       op: o.op === "persist" ? "expire" : o.op,
       key,
-      status: failure.status,
+      op_status: failure.status,
       cause: failure.cause,
     };
-    const actual = { index: body.index, op: body.op, key: body.key, status: body.status, cause: body.cause };
+    const actual = { index: body.index, op: body.op, key: body.key, op_status: body.op_status, cause: body.cause };
     if (JSON.stringify(actual) !== JSON.stringify(expected))
       fail(`the failed op should be ${JSON.stringify(expected)}`, answer);
     ctx.stats.opFailed++;

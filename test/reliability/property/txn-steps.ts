@@ -78,7 +78,7 @@ const check: fc.Arbitrary<TxnCheckStep> = fc.record({
 /** A transaction: up to three checks, one to four ops on distinct keys. */
 export const txnStep: fc.Arbitrary<TxnStep> = fc.record({
   checks: fc.oneof(
-    { weight: 2, arbitrary: fc.constant([]) },
+    { weight: 2, arbitrary: fc.constant<TxnCheckStep[]>([]) },
     { weight: 3, arbitrary: fc.array(check, { minLength: 1, maxLength: 3 }) },
   ),
   ops: fc.uniqueArray(op, { minLength: 1, maxLength: 4, selector: (o) => o.k }),
