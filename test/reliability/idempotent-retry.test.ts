@@ -149,6 +149,28 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "POST /v1/txn claiming an absent name (the retry gets the 200, not a 412)",
+    make() {
+      const [name, counter] = [`lost-claim-${crypto.randomUUID()}`, `lost-claims-${crypto.randomUUID()}`];
+      return {
+        path: "/v1/txn",
+        sent: json("POST", {
+          checks: [{ key: name, absent: true }],
+          ops: [
+            { op: "put", key: name, value: "owner" },
+            { op: "incr", key: counter },
+          ],
+        }),
+        async expectApplied(base, answer) {
+          expect(answer.status).toBe(200);
+          const { revision } = JSON.parse(answer.text) as { revision: number };
+          expect((await call(base, kvPath(name))).headers.get("etag")).toBe(`"${revision}"`);
+          expect((await call(base, kvPath(counter))).text).toBe("1");
+        },
+      };
+    },
+  },
+  {
     name: "POST /v1/import?mode=create_only (every line imported, none failed as existing)",
     make() {
       const prefix = `lost-import-${crypto.randomUUID()}/`;
