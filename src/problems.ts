@@ -198,14 +198,15 @@ export class ApiError extends Error {
 
 /** The problem body of an error, as JSON-ready data. */
 export function problemBody(error: ApiError): Record<string, unknown> {
-  return {
+  const standard = {
     type: `urn:edge-kv:problem:${error.code}`,
     title: STATUS_TITLES[error.status],
     status: error.status,
     detail: error.detail,
     code: error.code,
-    ...error.extras,
   };
+  // Extras add members, never replace these: `status` must stay the answer's status (RFC 9457).
+  return { ...standard, ...error.extras, ...standard };
 }
 
 /** The 404 of a key that does not exist (or has expired). */

@@ -193,7 +193,8 @@ export const operationRoutes = new Hono<AppEnv>()
         "Every check must hold (a key at a version, absent, or present), then every operation applies, all at one new " +
         "revision; otherwise nothing changes: 412 txn_check_failed lists the failed checks with the keys' current versions, " +
         "409 txn_op_failed names an operation that cannot apply (incr on a value that is not an integer, delete or expire " +
-        "of a missing key). Checks need read scope on their keys, operations write scope.",
+        "of a missing key) and, as op_status, the status it would answer alone. Checks need read scope on their keys, " +
+        "operations write scope.",
       responses: {
         200: {
           description: "Applied",
@@ -270,7 +271,13 @@ export const operationRoutes = new Hono<AppEnv>()
         const { status, code } = failureOf(outcome.result);
         throw new ApiError("txn_op_failed", {
           detail: `ops[${outcome.index}] (${outcome.result.op} of key '${outcome.result.key}') would answer ${status} ${code}; nothing was changed`,
-          extras: { index: outcome.index, op: outcome.result.op, key: outcome.result.key, status, cause: code },
+          extras: {
+            index: outcome.index,
+            op: outcome.result.op,
+            key: outcome.result.key,
+            op_status: status,
+            cause: code,
+          },
         });
       }
       return jsonText(`{"revision":${outcome.revision},"results":[${outcome.results.map(resultJson).join(",")}]}`);

@@ -140,6 +140,23 @@ export function describeFeatures(name: string, open: OpenApp): void {
       expect(listed.keys.map((k) => k.key)).toEqual([`${prefix}/kept`]);
     });
 
+    it("answers a delete of a missing key in a txn with a 409 problem whose status member is 409", async () => {
+      const f = await open();
+      const missing = uniqueKey("opf-missing");
+      const res = await txn(f, { ops: [{ op: "delete", key: missing }] });
+      expect(res.status).toBe(409);
+      // RFC 9457: the status member is the answer's status; the op's own 404 is op_status.
+      expect(await problemOf(res)).toMatchObject({
+        status: 409,
+        code: "txn_op_failed",
+        index: 0,
+        op: "delete",
+        key: missing,
+        op_status: 404,
+        cause: "key_not_found",
+      });
+    });
+
     it("claims a unique name, renames a key, and refuses a key written twice or too many operations", async () => {
       const f = await open();
       const [name, owner, from, to] = [uniqueKey("name"), uniqueKey("owner"), uniqueKey("from"), uniqueKey("to")];

@@ -8,6 +8,8 @@ export interface ModelEntry {
   expires: boolean;
   /** Compact JSON text of the metadata object, or null. */
   meta: string | null;
+  /** The expiry in unix milliseconds (null: none), when the test knows it exactly. */
+  expiresAt?: number | null;
 }
 
 const INT64_MIN = -(2n ** 63n);

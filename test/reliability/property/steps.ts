@@ -109,7 +109,8 @@ const RAW_NUMBERS = [
   "41",
 ];
 
-const value: fc.Arbitrary<SentValue> = fc.oneof(
+/** A generated JSON value, or a number text to keep digit for digit. */
+export const sentValue: fc.Arbitrary<SentValue> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
@@ -120,7 +121,7 @@ const value: fc.Arbitrary<SentValue> = fc.oneof(
 );
 
 /** Compact JSON text of a small metadata object, without characters a header cannot carry. */
-const metadata: fc.Arbitrary<string | null> = fc.option(
+export const metadata: fc.Arbitrary<string | null> = fc.option(
   fc
     .dictionary(
       fc.string({ maxLength: 8 }),
@@ -141,7 +142,7 @@ const cond = fc.constantFrom<Cond>("none", "none", "match", "stale");
 const batchOp: fc.Arbitrary<BatchStepOp> = fc.oneof(
   fc.record({ op: fc.constant("get" as const), k: key }),
   fc.record({ op: fc.constant("delete" as const), k: key }),
-  fc.record({ op: fc.constant("put" as const), k: key, value, ttl: fc.boolean(), meta: metadata }),
+  fc.record({ op: fc.constant("put" as const), k: key, value: sentValue, ttl: fc.boolean(), meta: metadata }),
   fc.record({ op: fc.constant("incr" as const), k: key, by }),
 );
 
@@ -151,7 +152,7 @@ const valid: fc.Arbitrary<ValidStep> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("set" as const),
       k: key,
-      value,
+      value: sentValue,
       ttl: fc.option(fc.integer({ min: 3600, max: 86400 }), { nil: null }),
     }),
   },
@@ -168,7 +169,7 @@ const valid: fc.Arbitrary<ValidStep> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("put" as const),
       k: key,
-      value,
+      value: sentValue,
       cond: fc.constantFrom<PutCond>("none", "none", "create", "match", "stale"),
       expiry: fc.constantFrom<PutExpiry>("none", "ttl", "at", "keep"),
       meta: metadata,

@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { headersOf } from "./fault-proxy";
 import { WRITE_TOKEN } from "./stack";
 
 /** One HTTP answer, body read. */
@@ -41,13 +42,9 @@ export function call(base: string, path: string, sent: Sent = {}): Promise<Answe
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
-          const answerHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
-          }
           resolve({
             status: res.statusCode ?? 0,
-            headers: answerHeaders,
+            headers: headersOf(res.headers),
             text: Buffer.concat(chunks).toString("utf8"),
           });
         });
