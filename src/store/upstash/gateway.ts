@@ -47,7 +47,7 @@ export class UpstashGateway {
       // Never resend: a request whose answer was lost may have run, and a write
       // sent twice would apply twice. The caller gets a 503 (outcome unknown).
       // (`retry: false` would still send twice: the client reads it as one retry.)
-      retry: { retries: 0, backoff: () => 0 },
+      retry: { retries: 0 },
       // A function, so that each request gets its own deadline; the client then
       // aborts (throws) instead of faking a result.
       signal: () => AbortSignal.timeout(settings.timeoutMs),
