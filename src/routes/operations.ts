@@ -270,7 +270,13 @@ export const operationRoutes = new Hono<AppEnv>()
         const { status, code } = failureOf(outcome.result);
         throw new ApiError("txn_op_failed", {
           detail: `ops[${outcome.index}] (${outcome.result.op} of key '${outcome.result.key}') would answer ${status} ${code}; nothing was changed`,
-          extras: { index: outcome.index, op: outcome.result.op, key: outcome.result.key, status, cause: code },
+          extras: {
+            index: outcome.index,
+            op: outcome.result.op,
+            key: outcome.result.key,
+            op_status: status,
+            cause: code,
+          },
         });
       }
       return jsonText(`{"revision":${outcome.revision},"results":[${outcome.results.map(resultJson).join(",")}]}`);
