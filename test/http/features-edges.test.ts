@@ -323,14 +323,33 @@ describe("single-key write edges", () => {
     expect((await f(kv(key))).status).toBe(404);
   });
 
-  it("refuses KV-Metadata that is not JSON, or not UTF-8", async () => {
-    for (const header of ["{not json", "\u00ff"]) {
+  it("refuses KV-Metadata that is not JSON, or holds U+FFFD raw (the runtime's stand-in for bytes not UTF-8)", async () => {
+    const cases: [string, string][] = [
+      ["{not json", "KV-Metadata must be a JSON object"],
+      ['{"a":"\uFFFD"}', "KV-Metadata is not valid UTF-8"],
+    ];
+    for (const [header, detail] of cases) {
       const key = uniqueKey("meta-bad");
       const res = await put(f, key, 1, { "KV-Metadata": header });
       expect(res.status, header).toBe(400);
-      expect((await problemOf(res)).code, header).toBe("invalid_metadata");
+      expect(await problemOf(res), header).toMatchObject({
+        code: "invalid_metadata",
+        detail: expect.stringContaining(detail),
+      });
       expect((await f(kv(key))).status).toBe(404);
     }
+    const escaped = uniqueKey("meta-escaped");
+    expect((await put(f, escaped, 1, { "KV-Metadata": '{"a":"\\ufffd"}' })).status).toBe(201);
+    expect((await f(kv(escaped))).headers.get("kv-metadata")).toBe('{"a":"\\ufffd"}');
+  });
+
+  it.each([
+    ["short", "\\ud800x"],
+    ["long enough to be counted", `${"k".repeat(200)}\\ud800x`],
+  ])("refuses a %s key holding a lone surrogate (escaped in JSON) with 400 key_invalid", async (_name, escapedKey) => {
+    const res = await post(f, "/set", `{"key":"${escapedKey}","value":1}`);
+    expect(res.status).toBe(400);
+    expect((await problemOf(res)).code).toBe("key_invalid");
   });
 
   it("sends metadata back in ASCII, every non-ASCII character escaped", async () => {

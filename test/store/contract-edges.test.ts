@@ -121,6 +121,18 @@ for (const [name, skip, open] of backends) {
       expect(await store.get("e")).toMatchObject({ version: revision, expiresAt: null });
     });
 
+    it("creates a missing key at its step when a transaction increments it", async () => {
+      const { store } = open();
+      const outcome = await store.run([{ op: "incr", key: "n", input: { by: -4, expiryOnCreate: { kind: "none" } } }], {
+        transaction: { checks: [{ key: "n", kind: "absent" }] },
+      });
+      if (outcome.kind !== "done") throw new Error(outcome.kind);
+      expect(outcome.results).toEqual([
+        { op: "incr", key: "n", result: { status: "ok", value: "-4", version: outcome.revision } },
+      ]);
+      expect(await store.getJson("n")).toBe("-4");
+    });
+
     it("keeps no expiry when asked to keep one on a key without one, or on a new key", async () => {
       const { store } = open();
       await store.put("plain", plain("1"));

@@ -135,6 +135,7 @@ describe("ops script replies of the wrong shape", () => {
       ["op_failed", 3, ["not_integer"]],
       "a failed op",
     ],
+    ["GET", "/v1/kv/k", undefined, ["done", -1, [["entry"]]], "get metadata: undefined"],
   ])("%s answers 503 for a reply the store cannot read", async (_name, path, init, reply, what) => {
     stubUpstash(reply);
     const res = await appFetch(STUBBED)(path, init);

@@ -23,7 +23,8 @@ const MAX_DETAIL_LENGTH = 200;
  */
 function describe(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const withoutCommand = message.split(", command was:")[0] ?? message;
+  const commandAt = message.indexOf(", command was:");
+  const withoutCommand = commandAt === -1 ? message : message.slice(0, commandAt);
   return withoutCommand.length > MAX_DETAIL_LENGTH ? `${withoutCommand.slice(0, MAX_DETAIL_LENGTH)}…` : withoutCommand;
 }
 
