@@ -352,6 +352,16 @@ describe("single-key write edges", () => {
     expect((await problemOf(res)).code).toBe("key_invalid");
   });
 
+  it.each(["0", "false"])("reads keep_ttl=%s as no choice: the write clears the expiry", async (flag) => {
+    const key = uniqueKey("keep-off");
+    const write = (query: string) =>
+      f(`${kv(key)}${query}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: "1" });
+    expect((await write("?ttl=600")).status).toBe(201);
+    expect((await f(kv(key))).headers.get("kv-expires-at")).not.toBeNull();
+    expect((await write(`?keep_ttl=${flag}`)).status).toBe(200);
+    expect((await f(kv(key))).headers.get("kv-expires-at")).toBeNull();
+  });
+
   it("sends metadata back in ASCII, every non-ASCII character escaped", async () => {
     const key = uniqueKey("meta-ascii");
     await put(f, key, 1, { "KV-Metadata": '{"city":"Z\\u00fcrich","smile":"\\ud83d\\ude00"}' });
