@@ -22,7 +22,7 @@ export default defineConfig({
       reportsDirectory: "coverage",
       // The figures measured when coverage was set up, rounded down: coverage can only rise.
       // Raise them when it does (docs/development.md).
-      thresholds: { lines: 98, branches: 91, functions: 99, statements: 97 },
+      thresholds: { lines: 99, branches: 95, functions: 100, statements: 98 },
     },
     projects: [
       {

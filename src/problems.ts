@@ -147,8 +147,13 @@ export type ProblemCode = keyof typeof PROBLEMS;
 /** A JSON value a problem body can carry. */
 export type ProblemValue = string | number | boolean | null | ProblemValue[] | { [member: string]: ProblemValue };
 
-/** Extra members of a problem body (limits, sizes, field names, failed checks). */
-export type ProblemExtras = Record<string, ProblemValue>;
+/**
+ * Extra members of a problem body (limits, sizes, field names, failed checks);
+ * never one of RFC 9457's own members, which come from the error itself.
+ */
+export type ProblemExtras = Record<string, ProblemValue> & {
+  [member in "type" | "title" | "status" | "detail" | "code"]?: never;
+};
 
 /** What an ApiError says beyond its code. */
 export interface ProblemOptions {

@@ -39,10 +39,13 @@ export interface MemoryStoreOptions {
   changeLogSize?: number;
 }
 
+/** An outcome a run records: every kind but a refused Idempotency-Key. */
+type RecordedOutcome = Exclude<RunOutcome, { kind: "idempotency_reused" }>;
+
 interface IdempotencyRecord {
   /** The request's fingerprint; null for the mark of `hold`. */
   fingerprint: string | null;
-  outcome: RunOutcome | null;
+  outcome: RecordedOutcome | null;
   expiresAt: number;
 }
 
@@ -119,6 +122,11 @@ export class MemoryStore implements KvStore {
   /** Deadlines queued for sweeping, stale ones included. */
   get pendingDeadlines(): number {
     return this.deadlines.size;
+  }
+
+  /** Idempotency records and marks held in memory, including expired ones not yet swept. */
+  get heldRecords(): number {
+    return this.idempotency.size;
   }
 
   /** Entries held in memory, including expired ones not yet swept. */
@@ -240,17 +248,16 @@ export class MemoryStore implements KvStore {
 
   private replay(record: IdempotencyRecord, claim: IdempotencyClaim): RunOutcome {
     if (record.outcome === null || record.fingerprint !== claim.fingerprint) return { kind: "idempotency_reused" };
-    const outcome = structuredClone(record.outcome);
-    return "replayed" in outcome ? { ...outcome, replayed: true } : outcome;
+    return { ...structuredClone(record.outcome), replayed: true };
   }
 
   /** A batch: each op at its own revision, whatever the others do. */
-  private applyEach(ops: StoreOp[]): RunOutcome {
+  private applyEach(ops: StoreOp[]): RecordedOutcome {
     return { kind: "done", results: ops.map((op) => this.apply(op, null, 0)), revision: null, replayed: false };
   }
 
   /** A transaction: every check, then every op or none, at one revision. */
-  private applyAll(ops: StoreOp[], checks: Check[]): RunOutcome {
+  private applyAll(ops: StoreOp[], checks: Check[]): RecordedOutcome {
     const failed: FailedCheck[] = [];
     checks.forEach((check, index) => {
       const current = this.live(check.key);

@@ -23,7 +23,8 @@ const MAX_DETAIL_LENGTH = 200;
  */
 function describe(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const withoutCommand = message.split(", command was:")[0] ?? message;
+  const commandAt = message.indexOf(", command was:");
+  const withoutCommand = commandAt === -1 ? message : message.slice(0, commandAt);
   return withoutCommand.length > MAX_DETAIL_LENGTH ? `${withoutCommand.slice(0, MAX_DETAIL_LENGTH)}…` : withoutCommand;
 }
 
@@ -47,7 +48,7 @@ export class UpstashGateway {
       // Never resend: a request whose answer was lost may have run, and a write
       // sent twice would apply twice. The caller gets a 503 (outcome unknown).
       // (`retry: false` would still send twice: the client reads it as one retry.)
-      retry: { retries: 0, backoff: () => 0 },
+      retry: { retries: 0 },
       // A function, so that each request gets its own deadline; the client then
       // aborts (throws) instead of faking a result.
       signal: () => AbortSignal.timeout(settings.timeoutMs),

@@ -14,7 +14,7 @@ import type {
   WriteCondition,
 } from "../types";
 import type { KeyLayout } from "./layout";
-import { CHECK_WIDTH, FIXED_KEYS, HEADER_WIDTH, OP_WIDTH } from "./lua/ops";
+import type { CHECK_WIDTH, FIXED_KEYS, HEADER_WIDTH, OP_WIDTH } from "./lua/ops";
 import { arrayReply, deadlineReply, integerReply, jsonTextOf, stringReply, unexpected } from "./reply";
 
 /** KEYS and ARGV of one ops-script call. */
@@ -22,6 +22,11 @@ export interface ScriptCall {
   keys: string[];
   args: string[];
 }
+
+/** `N` argument slots: a tuple type, so a wrong count is a compile error, not a runtime check. */
+type Slots<N extends number, Filled extends string[] = []> = Filled["length"] extends N
+  ? Filled
+  : Slots<N, [...Filled, string]>;
 
 function expiryArgs(expiry: Expiry): [string, string] {
   // PEXPIREAT takes whole milliseconds; rounding up never expires early.
@@ -32,7 +37,7 @@ function conditionArgs(condition: WriteCondition): [string, string] {
   return condition.kind === "version" ? ["version", String(condition.version)] : [condition.kind, ""];
 }
 
-function argsOf(op: StoreOp): string[] {
+function argsOf(op: StoreOp): Slots<typeof OP_WIDTH> {
   switch (op.op) {
     case "get":
       return ["get", op.key, "", "", "", "", "", ""];
@@ -55,10 +60,8 @@ function argsOf(op: StoreOp): string[] {
   }
 }
 
-function checkArgs(check: Check): string[] {
-  const args = [check.key, check.kind, check.kind === "version" ? String(check.version) : ""];
-  if (args.length !== CHECK_WIDTH) throw new Error("ops script: malformed check");
-  return args;
+function checkArgs(check: Check): Slots<typeof CHECK_WIDTH> {
+  return [check.key, check.kind, check.kind === "version" ? String(check.version) : ""];
 }
 
 /** Encodes a run as one call of the ops script. */
@@ -71,7 +74,7 @@ export function encodeRun(
   const checks = options.transaction?.checks ?? [];
   const claim = options.idempotency;
   // FIXED_KEYS keys, then (value, meta) per op, then per check.
-  const keys = [
+  const fixedKeys: Slots<typeof FIXED_KEYS> = [
     layout.revision,
     layout.index,
     layout.changes,
@@ -79,7 +82,7 @@ export function encodeRun(
     layout.scratch,
   ];
   // HEADER_WIDTH slots, then CHECK_WIDTH per check, then OP_WIDTH per op.
-  const args = [
+  const header: Slots<typeof HEADER_WIDTH> = [
     options.transaction === undefined ? "each" : "txn",
     String(changeLogSize),
     claim === undefined ? "none" : "record",
@@ -87,17 +90,10 @@ export function encodeRun(
     String((claim?.ttlSeconds ?? 0) * 1000),
     String(checks.length),
   ];
-  if (args.length !== HEADER_WIDTH) throw new Error("ops script: malformed header");
-  for (const check of checks) args.push(...checkArgs(check));
-  for (const op of ops) {
-    keys.push(layout.value(op.key), layout.meta(op.key));
-    const opArgs = argsOf(op);
-    if (opArgs.length !== OP_WIDTH) throw new Error(`ops script: ${op.op} encodes ${opArgs.length} slots`);
-    args.push(...opArgs);
-  }
-  for (const check of checks) keys.push(layout.value(check.key), layout.meta(check.key));
-  if (keys.length !== FIXED_KEYS + 2 * (ops.length + checks.length)) throw new Error("ops script: malformed keys");
-  return { keys, args };
+  return {
+    keys: [...fixedKeys, ...[...ops, ...checks].flatMap(({ key }) => [layout.value(key), layout.meta(key)])],
+    args: [...header, ...checks.flatMap(checkArgs), ...ops.flatMap(argsOf)],
+  };
 }
 
 function decodeGet(reply: unknown[]): Entry | null {
