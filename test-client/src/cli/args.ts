@@ -73,7 +73,7 @@ export function parseSmokeArgs(
   const url = checkedUrl(values.url);
   const timeoutMs = positiveInteger(values.timeout, "--timeout", 10_000);
   if (values.out !== undefined && values.out === "") throw new UsageError("--out needs a file name");
-  if (values.json && values.out === undefined && npmBannerOnStdout(env, isTty)) {
+  if (values.json && values.out === undefined && npmBannerOnStdout(env, isTty, "smoke")) {
     throw new UsageError(
       "npm printed its own lines into stdout ahead of the JSON: run `npm run -s smoke -- ...` or give --out FILE",
     );
@@ -119,6 +119,16 @@ export function positiveInteger(value: string | undefined, flag: string, fallbac
  * True when npm has already printed its banner (`> edge-kv@… name` and the command line)
  * into a redirected stdout: `npm run` without `-s` does so before the script starts.
  */
-export function npmBannerOnStdout(env: Record<string, string | undefined>, stdoutIsTty: boolean): boolean {
-  return env.npm_lifecycle_event !== undefined && env.npm_config_loglevel !== "silent" && !stdoutIsTty;
+export function npmBannerOnStdout(
+  env: Record<string, string | undefined>,
+  stdoutIsTty: boolean,
+  script: string,
+): boolean {
+  // npm_lifecycle_event names the script npm runs: a command started by another script (npm test) is not it.
+  return (
+    env.npm_command === "run" &&
+    env.npm_lifecycle_event === script &&
+    env.npm_config_loglevel !== "silent" &&
+    !stdoutIsTty
+  );
 }

@@ -129,7 +129,7 @@ export function parseExportArgs(
   if (values.out !== undefined) {
     if (values.out === "") throw new UsageError("--out needs a file name");
     options.out = values.out;
-  } else if (npmBannerOnStdout(env, stdoutIsTty)) {
+  } else if (npmBannerOnStdout(env, stdoutIsTty, "export")) {
     throw new UsageError(
       "npm printed its own lines into stdout ahead of the backup: run `npm run -s export -- ...` or give --out FILE",
     );

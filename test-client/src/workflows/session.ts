@@ -79,11 +79,12 @@ export class Session {
     this.leftovers.add(key);
   }
 
-  /** `POST /set` expecting 200 and the compatible API's message. */
+  /** `POST /set` (with an Idempotency-Key) expecting 200 and the compatible API's message. */
   set(step: string, key: string, value: JsonValue, ttl?: number): Promise<KvReply> {
     this.mayHaveWritten(key);
     const body = JSON.stringify(ttl === undefined ? { key, value } : { key, value, ttl });
-    return this.call(step, { method: "POST", path: "/set", body }, 200, hasMessage(`Key '${key}' stored successfully`));
+    const request = { method: "POST", path: "/set", body, idempotencyKey: this.ctx.newId() } as const;
+    return this.call(step, request, 200, hasMessage(`Key '${key}' stored successfully`));
   }
 
   /** `GET /get/{key}` expecting `status`. */
@@ -106,10 +107,10 @@ export class Session {
     return this.delete(step, key, 200, hasMessage(`Key '${key}' deleted successfully`));
   }
 
-  /** `DELETE /delete/{key}` expecting `status`. */
+  /** `DELETE /delete/{key}` (with an Idempotency-Key) expecting `status`. */
   async delete(step: string, key: string, status: number, check?: Check): Promise<KvReply> {
     const path = `/delete/${encodeURIComponent(key)}`;
-    const reply = await this.call(step, { method: "DELETE", path }, status, check);
+    const reply = await this.call(step, { method: "DELETE", path, idempotencyKey: this.ctx.newId() }, status, check);
     this.leftovers.delete(key);
     return reply;
   }
@@ -118,7 +119,8 @@ export class Session {
   async cleanup(): Promise<void> {
     for (const key of [...this.leftovers]) {
       try {
-        await this.call("cleanup", { method: "DELETE", path: `/delete/${encodeURIComponent(key)}` }, [200, 404]);
+        const path = `/delete/${encodeURIComponent(key)}`;
+        await this.call("cleanup", { method: "DELETE", path, idempotencyKey: this.ctx.newId() }, [200, 404]);
         this.leftovers.delete(key);
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;

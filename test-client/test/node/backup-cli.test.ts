@@ -22,6 +22,7 @@ let dir: string;
 function cli(bundle: CliBundle, args: string[], env: Record<string, string | undefined> = {}) {
   return run(process.execPath, [bundle.path, ...args], {
     KV_TOKEN: TOKEN,
+    npm_command: undefined,
     npm_lifecycle_event: undefined,
     npm_config_loglevel: undefined,
     ...env,
@@ -227,8 +228,9 @@ describe("npm run export / import on the Map backend", () => {
     const [noFile, badMode, banner, silent] = await Promise.all([
       cli(importer, ["--url", target.url, join(dir, "missing.ndjson")]),
       cli(importer, ["--url", target.url, "--mode", "merge", "x"]),
-      cli(exporter, ["--url", source.url], { npm_lifecycle_event: "export" }),
+      cli(exporter, ["--url", source.url], { npm_command: "run", npm_lifecycle_event: "export" }),
       cli(exporter, ["--url", source.url, "--prefix", "none/"], {
+        npm_command: "run",
         npm_lifecycle_event: "export",
         npm_config_loglevel: "silent",
       }),

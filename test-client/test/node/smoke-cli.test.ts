@@ -48,7 +48,7 @@ describe.concurrent("npm run smoke", () => {
     const result = await smoke(["--url", kvUrl]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`edge-kv smoke test of ${kvUrl}`);
-    expect(result.stdout).toMatch(/All 7 workflows passed in \d+\.\d s/);
+    expect(result.stdout).toMatch(/All 8 workflows passed in \d+\.\d s/);
     const stepLines = result.stdout.split("\n").filter((line) => /^ {2}(PASS|FAIL) {2}/.test(line));
     expect(stepLines.length).toBeGreaterThan(20);
     expect(stepLines.every((line) => line.startsWith("  PASS"))).toBe(true);
@@ -71,7 +71,7 @@ describe.concurrent("npm run smoke", () => {
     expect(result.stdout).toContain("expected exists false, got true");
     expect(result.stdout).toContain("FAIL  overwrite: get after overwrite");
     expect(result.stdout).toContain(
-      "6 of 7 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key",
+      "7 of 8 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key, change_feed",
     );
   });
 
@@ -79,7 +79,7 @@ describe.concurrent("npm run smoke", () => {
     const result = await smoke(["--url", liar.url("ignores-ttl")]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("FAIL  ttl: get after expiry");
-    expect(result.stdout).toContain("1 of 7 workflows failed: ttl");
+    expect(result.stdout).toContain("1 of 8 workflows failed: ttl");
     expect(result.stdout).toContain("PASS  ttl: cleanup  (DELETE /delete/");
     expect(liar.keys("ignores-ttl")).toEqual([]);
   });
@@ -88,7 +88,7 @@ describe.concurrent("npm run smoke", () => {
     const result = await smoke(["--url", liar.url("delete-500-ok-body")]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL {2}deletion: delete {2}\(DELETE \/delete\/\S+ → 500, expected 200,/);
-    expect(result.stdout).toContain("3 of 7 workflows failed: deletion, overwrite, null_value");
+    expect(result.stdout).toContain("4 of 8 workflows failed: deletion, overwrite, null_value, change_feed");
     expect(result.stdout).not.toMatch(/PASS .*→ 5\d\d/);
   });
 
