@@ -34,8 +34,15 @@ export class Session {
     return this.ctx.sleep(ms);
   }
 
-  /** Makes one request; throws StepFailure unless the status and `check` agree. */
+  /**
+   * Makes one request; throws StepFailure unless the status and `check` agree. A write
+   * (POST, DELETE) carries a fresh Idempotency-Key, as a client that may retry it should.
+   */
   async call(step: string, request: KvRequest, expected: number | number[], check?: Check): Promise<KvReply> {
+    const sent =
+      request.method === "GET" || request.idempotencyKey !== undefined
+        ? request
+        : { ...request, idempotencyKey: this.ctx.newId() };
     const started = this.ctx.now();
     const record = (reply: KvReply | null, error?: string): Step => {
       const entry: Step = {
@@ -55,7 +62,7 @@ export class Session {
     };
     let reply: KvReply;
     try {
-      reply = await this.ctx.transport(request);
+      reply = await this.ctx.transport(sent);
     } catch (error) {
       if (!(error instanceof KvUnreachableError)) throw error;
       throw new StepFailure(record(null, `the KV worker could not be reached: ${error.message}`), true);
@@ -79,12 +86,11 @@ export class Session {
     this.leftovers.add(key);
   }
 
-  /** `POST /set` (with an Idempotency-Key) expecting 200 and the compatible API's message. */
+  /** `POST /set` expecting 200 and the compatible API's message. */
   set(step: string, key: string, value: JsonValue, ttl?: number): Promise<KvReply> {
     this.mayHaveWritten(key);
     const body = JSON.stringify(ttl === undefined ? { key, value } : { key, value, ttl });
-    const request = { method: "POST", path: "/set", body, idempotencyKey: this.ctx.newId() } as const;
-    return this.call(step, request, 200, hasMessage(`Key '${key}' stored successfully`));
+    return this.call(step, { method: "POST", path: "/set", body }, 200, hasMessage(`Key '${key}' stored successfully`));
   }
 
   /** `GET /get/{key}` expecting `status`. */
@@ -107,10 +113,10 @@ export class Session {
     return this.delete(step, key, 200, hasMessage(`Key '${key}' deleted successfully`));
   }
 
-  /** `DELETE /delete/{key}` (with an Idempotency-Key) expecting `status`. */
+  /** `DELETE /delete/{key}` expecting `status`. */
   async delete(step: string, key: string, status: number, check?: Check): Promise<KvReply> {
     const path = `/delete/${encodeURIComponent(key)}`;
-    const reply = await this.call(step, { method: "DELETE", path, idempotencyKey: this.ctx.newId() }, status, check);
+    const reply = await this.call(step, { method: "DELETE", path }, status, check);
     this.leftovers.delete(key);
     return reply;
   }
@@ -119,8 +125,7 @@ export class Session {
   async cleanup(): Promise<void> {
     for (const key of [...this.leftovers]) {
       try {
-        const path = `/delete/${encodeURIComponent(key)}`;
-        await this.call("cleanup", { method: "DELETE", path, idempotencyKey: this.ctx.newId() }, [200, 404]);
+        await this.call("cleanup", { method: "DELETE", path: `/delete/${encodeURIComponent(key)}` }, [200, 404]);
         this.leftovers.delete(key);
       } catch (error) {
         if (!(error instanceof StepFailure)) throw error;

@@ -116,7 +116,8 @@ class FakeKv {
   private watch(params: URLSearchParams): Answer {
     const prefix = params.get("prefix") ?? "";
     const since = Number(params.get("since") ?? this.revision);
-    const events = this.changes
+    const changes = this.mode === "feed-misses" ? [] : this.changes;
+    const events = changes
       .filter((change) => change.revision > since && change.key.startsWith(prefix))
       .map(
         ({ revision, key }) => `event: put\nid: ${revision}\ndata: ${JSON.stringify({ key, version: revision })}\n\n`,
@@ -131,6 +132,8 @@ export interface Liar {
   url(mode: LiarMode): string;
   /** Keys stored under a mode right now. */
   keys(mode: LiarMode): string[];
+  /** Each POST and DELETE a mode received: method, path and Idempotency-Key header. */
+  writes(mode: LiarMode): { method: string; path: string; idempotencyKey: string | undefined }[];
   close(): Promise<void>;
 }
 
@@ -159,11 +162,18 @@ export async function startLiar(): Promise<Liar> {
     if (store === undefined) throw new Error(`no fake store for mode ${mode}`);
     return store;
   };
+  const writes = new Map<LiarMode, { method: string; path: string; idempotencyKey: string | undefined }[]>();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://liar");
     const [, prefix = "", ...rest] = url.pathname.split("/");
     const mode = LIAR_MODES.find((candidate) => candidate === prefix);
     const body = await readBody(request);
+    if (mode !== undefined && (request.method === "POST" || request.method === "DELETE")) {
+      const key = request.headers["idempotency-key"];
+      const list = writes.get(mode) ?? [];
+      list.push({ method: request.method, path: url.pathname, idempotencyKey: Array.isArray(key) ? key[0] : key });
+      writes.set(mode, list);
+    }
     if (mode === undefined) return send(response, { status: 404, body: { detail: "unknown mode" } });
     if (mode === "silent") return; // never answers; the client's timeout ends it
     if (mode === "echo-auth") {
@@ -181,6 +191,7 @@ export async function startLiar(): Promise<Liar> {
   return {
     url: (mode) => `http://127.0.0.1:${port}/${mode}`,
     keys: (mode) => storeOf(mode).keys(),
+    writes: (mode) => writes.get(mode) ?? [],
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

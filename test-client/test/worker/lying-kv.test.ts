@@ -72,6 +72,7 @@ describe("the test client against a KV server that lies", () => {
     ["ignores-ttl", ["ttl"]],
     ["null-is-missing", ["null_value"]],
     ["lenient", ["bad_input"]],
+    ["feed-misses", ["change_feed"]],
     ["plain-errors", ["deletion", "ttl", "bad_input", "unknown_key"]],
     [
       "server-error",
