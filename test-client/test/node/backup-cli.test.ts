@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -223,6 +224,24 @@ describe("npm run export / import on the Map backend", () => {
     expect(result.stderr).not.toContain(ESC);
     expect(result.stderr).not.toContain("\r");
   });
+
+  // `script` (util-linux) runs the command on a pseudo-terminal; without it there is no terminal to test on.
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "draws a progress bar with keys, keys/s and ETA on a terminal",
+    async () => {
+      const backup = await exportTo(source.url, "rt/", "tty.ndjson");
+      const command = `${process.execPath} ${importer.path} --url ${target.url} --max-request-lines 5 ${backup}`;
+      const result = await run("/usr/bin/script", ["-qec", command, "/dev/null"], {
+        KV_TOKEN: TOKEN,
+        npm_command: undefined,
+        npm_lifecycle_event: undefined,
+      });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.stdout).toContain(ESC);
+      expect(result.stdout).toMatch(/import \[[#-]{30}\] [0-9]+% \| [0-9]+ keys \| [0-9]+ keys\/s \| ETA /);
+      expect(result.stdout).toContain("import: 43 imported, 0 skipped (expired), 0 failed");
+    },
+  );
 
   it("exits 2 on usage errors, and refuses stdout that npm's banner already went into", async () => {
     const [noFile, badMode, banner, silent] = await Promise.all([
