@@ -119,8 +119,9 @@ class Importer {
     for (const failure of answer.failed) {
       if (this.failures.length >= PRINTED_FAILURES) break;
       const line = request.fileLines[failure.line - 1] ?? `request line ${failure.line}`;
-      // The service numbers lines within the request; the file's number replaces its prefix.
-      const detail = failure.detail.replace(/^Line [0-9]+:\s*/, "");
+      // The service numbers lines within the request: its "Line N: " prefix goes, and a
+      // "Line N" within the sentence becomes the file's number.
+      const detail = failure.detail.replace(/^Line [0-9]+:\s*/, "").replace(/^Line [0-9]+\b/, `Line ${line}`);
       this.failures.push(`line ${line}: ${failure.code}: ${detail}`);
     }
     if (answer.failed_not_listed > 0) {
