@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { UsageError } from "./args";
 import { EXIT, EXPORT_USAGE, type ExportOptions, parseExportArgs, redactTokens } from "./backup-args";
 import { authHeaders, failedAnswer, networkFailure, RequestFailed } from "./backup-http";
@@ -19,8 +20,14 @@ interface ExportHeader {
 
 const ERROR_LINE_START = Buffer.from('{"error":');
 
-async function write(out: Writable, data: Buffer): Promise<void> {
-  if (!out.write(data)) await once(out, "drain");
+/** Writes a chunk and waits until it is handed on: one chunk in flight, however fast the service sends. */
+function write(out: Writable, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.write(data, (error) => {
+      if (error) reject(new RequestFailed(`the output cannot be written: ${error.message}`, null, false));
+      else resolve();
+    });
+  });
 }
 
 function headerOf(line: Buffer): ExportHeader {
@@ -69,6 +76,8 @@ async function exportTo(options: ExportOptions, out: Writable, started: number) 
         if (header === null) {
           header = headerOf(line);
         } else if (line.subarray(0, ERROR_LINE_START.length).equals(ERROR_LINE_START)) {
+          // The lines before it are good: they go out, the error line does not.
+          await write(out, Buffer.concat(kept));
           const { error } = JSON.parse(line.toString("utf8")) as { error: { code?: string; detail?: string } };
           throw new RequestFailed(`the service stopped the export: ${error.code}: ${error.detail}`, 200, true);
         } else keys++;
@@ -104,11 +113,18 @@ async function main(): Promise<number> {
   const started = performance.now();
   const partial = options.out === undefined ? null : `${options.out}.partial`;
   const out = partial === null ? process.stdout : createWriteStream(partial);
+  // Write errors reach `write`'s callback; this keeps them from also crashing the process.
+  out.on("error", () => {});
   try {
+    if (partial !== null) {
+      // A file that cannot be opened fails here, before any request.
+      await once(out, "ready").catch((error: Error) => {
+        throw new RequestFailed(`the output cannot be written: ${error.message}`, null, false);
+      });
+    }
     const { keys, revision } = await exportTo(options, out, started);
     if (partial !== null && options.out !== undefined) {
-      out.end();
-      await once(out, "close");
+      await finished(out.end());
       await rename(partial, options.out);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -121,7 +137,7 @@ async function main(): Promise<number> {
   } catch (error) {
     if (!(error instanceof RequestFailed)) throw error;
     if (partial !== null) {
-      out.destroy();
+      await finished(out.end()).catch(() => {});
       await rm(partial, { force: true });
     }
     const what = partial === null ? "the output is incomplete" : "nothing was written";

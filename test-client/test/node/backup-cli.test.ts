@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -270,6 +272,57 @@ describe("npm run export / import on the Map backend", () => {
     const result = await cli(exporter, ["--url", "http://127.0.0.1:1", "--out", out]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^export: stopped, nothing was written: /);
+    await expect(readFile(out)).rejects.toThrow();
+    await expect(readFile(`${out}.partial`)).rejects.toThrow();
+  });
+});
+
+describe("npm run export against a stream that breaks off", () => {
+  let server: Server;
+  let base: string;
+  const header = '{"format":"edge-kv/1","revision":7,"exported_at":0,"prefix":""}\n';
+  const line = '{"key":"a","value":1,"version":1,"expires_at":null,"metadata":null}\n';
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      response.writeHead(200, { "Content-Type": "application/x-ndjson" });
+      if (request.url?.includes("prefix=error")) {
+        response.end(
+          `${header}${line}{"error":{"status":503,"code":"storage_unavailable","detail":"Storage is down"}}\n`,
+        );
+      } else {
+        // Half a line, then the connection closes.
+        response.end(`${header}${line}{"key":"b","val`);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("exits 3 on the service's error line, which it does not write", async () => {
+    const result = await cli(exporter, ["--url", base, "--prefix", "error"]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe(header + line);
+    expect(result.stderr).toBe(
+      "export: stopped, the output is incomplete: the service stopped the export: storage_unavailable: Storage is down\n",
+    );
+  });
+
+  it("exits 3 when --out cannot be written", async () => {
+    const result = await cli(exporter, ["--url", base, "--prefix", "error", "--out", join(dir, "no-such-dir", "b")]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^export: stopped, nothing was written: the output cannot be written: ENOENT/);
+  });
+
+  it("exits 3 on a last line cut short, leaving no file with --out", async () => {
+    const out = join(dir, "cut.ndjson");
+    const result = await cli(exporter, ["--url", base, "--prefix", "cut", "--out", out]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("export: stopped, nothing was written: the export ended in the middle of a line");
     await expect(readFile(out)).rejects.toThrow();
     await expect(readFile(`${out}.partial`)).rejects.toThrow();
   });
