@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { standardContext } from "../workflows/runtime";
 import { runSuite } from "../workflows/suite";
 import { httpTransport, redactToken } from "../workflows/transport";
@@ -8,7 +9,7 @@ import { formatReport, paletteFor } from "./format";
 async function main(): Promise<number> {
   let options: SmokeOptions | null;
   try {
-    options = parseSmokeArgs(process.argv.slice(2), process.env);
+    options = parseSmokeArgs(process.argv.slice(2), process.env, process.stdout.isTTY === true);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`smoke: ${error.message}\n\n${USAGE}\n`);
@@ -26,12 +27,17 @@ async function main(): Promise<number> {
   const started = performance.now();
   const report = await runSuite(standardContext(transport));
   const elapsed = performance.now() - started;
-  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const colour = options.out === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const output = options.json
     ? JSON.stringify({ target: options.url, ...report }, null, 2)
     : formatReport(report, options.url, elapsed, paletteFor(colour));
   // The transport already keeps the token out of bodies and errors; this also covers the rest.
-  process.stdout.write(`${redactToken(output, options.token)}\n`);
+  const text = `${redactToken(output, options.token)}\n`;
+  if (options.out === undefined) process.stdout.write(text);
+  else {
+    await writeFile(options.out, text);
+    process.stdout.write(`${report.message}; report written to ${options.out}\n`);
+  }
   return report.outcome === "passed" ? 0 : 1;
 }
 

@@ -34,8 +34,15 @@ export class Session {
     return this.ctx.sleep(ms);
   }
 
-  /** Makes one request; throws StepFailure unless the status and `check` agree. */
+  /**
+   * Makes one request; throws StepFailure unless the status and `check` agree. A write
+   * (POST, DELETE) carries a fresh Idempotency-Key, as a client that may retry it should.
+   */
   async call(step: string, request: KvRequest, expected: number | number[], check?: Check): Promise<KvReply> {
+    const sent =
+      request.method === "GET" || request.idempotencyKey !== undefined
+        ? request
+        : { ...request, idempotencyKey: this.ctx.newId() };
     const started = this.ctx.now();
     const record = (reply: KvReply | null, error?: string): Step => {
       const entry: Step = {
@@ -55,7 +62,7 @@ export class Session {
     };
     let reply: KvReply;
     try {
-      reply = await this.ctx.transport(request);
+      reply = await this.ctx.transport(sent);
     } catch (error) {
       if (!(error instanceof KvUnreachableError)) throw error;
       throw new StepFailure(record(null, `the KV worker could not be reached: ${error.message}`), true);

@@ -1,4 +1,5 @@
 import { badInput } from "./bad-input";
+import { changeFeed } from "./change-feed";
 import { deletion } from "./deletion";
 import { health } from "./health";
 import { nullValue } from "./null-value";
@@ -10,7 +11,16 @@ import { unknownKey } from "./unknown-key";
 import { type Outcome, runWorkflow, type Workflow, type WorkflowReport } from "./workflow";
 
 /** Every workflow of `/test_all` and the smoke CLI, in report order. */
-export const SUITE: readonly Workflow[] = [health, deletion, overwrite, ttl, nullValue, badInput, unknownKey];
+export const SUITE: readonly Workflow[] = [
+  health,
+  deletion,
+  overwrite,
+  ttl,
+  nullValue,
+  badInput,
+  unknownKey,
+  changeFeed,
+];
 
 /** The result of the whole suite. */
 export interface SuiteReport {

@@ -5,6 +5,14 @@ export interface KvRequest {
   path: string;
   /** Raw body text, sent as `application/json`. */
   body?: string;
+  /** Sent as the `Idempotency-Key` header: a retry of the write then applies once. */
+  idempotencyKey?: string;
+  /**
+   * For a body that streams without end (the change feed): reading stops as soon as this
+   * is true of the text read so far, or when the timeout passes, and the reply holds what
+   * was read. Without it the body is read to its end.
+   */
+  readUntil?: (bodySoFar: string) => boolean;
 }
 
 /** The KV worker's answer, read in full. */
@@ -15,6 +23,8 @@ export interface KvReply {
   body: string;
   /** The KV worker's `X-Request-Id`, to find the request in its logs; null when absent. */
   requestId: string | null;
+  /** The `ETag` header (a v1 read's version, quoted); null when absent. */
+  etag: string | null;
 }
 
 /** Sends one request to the KV worker. Rejects with KvUnreachableError only. */
@@ -24,7 +34,12 @@ export type Transport = (request: KvRequest) => Promise<KvReply>;
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+) => Promise<{
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  body: ReadableStream<Uint8Array> | null;
+}>;
 
 /** The KV worker could not be reached, or did not answer in time. */
 export class KvUnreachableError extends Error {
@@ -70,23 +85,38 @@ export function httpTransport(fetchFn: FetchLike, options: HttpTransportOptions)
   const headers: Record<string, string> = { Accept: "application/json" };
   if (token !== "") headers.Authorization = `Bearer ${token}`;
   return async (request) => {
-    const init = {
-      method: request.method,
-      headers: request.body === undefined ? headers : { ...headers, "Content-Type": "application/json" },
-      signal: AbortSignal.timeout(timeoutMs),
-      ...(request.body === undefined ? {} : { body: request.body }),
-    };
+    const requestHeaders: Record<string, string> = { ...headers };
+    if (request.body !== undefined) requestHeaders["Content-Type"] = "application/json";
+    if (request.idempotencyKey !== undefined) requestHeaders["Idempotency-Key"] = request.idempotencyKey;
+    // A stream read ends at the timeout with what came; any other request fails then.
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError"));
+    }, timeoutMs);
     let reply: KvReply;
     try {
-      const response = await fetchFn(base + request.path, init);
+      const response = await fetchFn(base + request.path, {
+        method: request.method,
+        headers: requestHeaders,
+        signal: abort.signal,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
       const contentType = response.headers.get("content-type") ?? "";
       const [type = ""] = contentType.split(";");
       const mediaType = type.trim().toLowerCase();
       const requestId = response.headers.get("x-request-id");
-      const body = redactToken(await response.text(), token);
-      reply = { status: response.status, mediaType, body, requestId };
+      const etag = response.headers.get("etag");
+      const text =
+        request.readUntil === undefined || response.body === null
+          ? await response.text()
+          : await readStream(response.body, request.readUntil, () => timedOut);
+      reply = { status: response.status, mediaType, body: redactToken(text, token), requestId, etag };
     } catch (error) {
       throw new KvUnreachableError(redactToken(describeFailure(error, timeoutMs), token));
+    } finally {
+      clearTimeout(timer);
     }
     if (reply.status >= 500 && !isJsonMediaType(reply.mediaType)) {
       const snippet = reply.body.trim().slice(0, GATEWAY_SNIPPET_CHARS);
@@ -94,6 +124,30 @@ export function httpTransport(fetchFn: FetchLike, options: HttpTransportOptions)
     }
     return reply;
   };
+}
+
+/** Reads a streamed body until `done` holds of the text, it ends, or `timedOut` (the read was aborted). */
+async function readStream(
+  body: ReadableStream<Uint8Array>,
+  done: (text: string) => boolean,
+  timedOut: () => boolean,
+): Promise<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    for (;;) {
+      const { value, done: ended } = await reader.read();
+      if (ended) return text + decoder.decode();
+      text += decoder.decode(value, { stream: true });
+      if (done(text)) return text;
+    }
+  } catch (error) {
+    if (timedOut()) return text;
+    throw error;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }
 
 /** True for `application/json` and `application/*+json`. */

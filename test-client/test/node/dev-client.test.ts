@@ -38,7 +38,7 @@ it("serves the test client, which reaches the KV worker over the binding", async
   const response = await fetch(`${base}/test_all`);
   const body = (await response.json()) as { message: string; target: string };
   expect(response.status, JSON.stringify(body)).toBe(200);
-  expect(body).toMatchObject({ message: "All 7 workflows passed", target: "service binding KV" });
+  expect(body).toMatchObject({ message: "All 8 workflows passed", target: "service binding KV" });
 });
 
 it("passes six concurrent /test_overwrite runs", async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvWorkerOptions } from "../support/kv-worker";
@@ -16,7 +19,13 @@ let cli: SmokeBundle;
 
 /** Runs the bundled smoke CLI with plain node (`npm run smoke` itself is tested once, below). */
 function smoke(args: string[], env: Record<string, string | undefined> = {}) {
-  return run(process.execPath, [cli.path, ...args], { KV_TOKEN: undefined, NO_COLOR: undefined, ...env });
+  return run(process.execPath, [cli.path, ...args], {
+    KV_TOKEN: undefined,
+    NO_COLOR: undefined,
+    npm_command: undefined,
+    npm_lifecycle_event: undefined,
+    ...env,
+  });
 }
 
 beforeAll(async () => {
@@ -48,7 +57,7 @@ describe.concurrent("npm run smoke", () => {
     const result = await smoke(["--url", kvUrl]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`edge-kv smoke test of ${kvUrl}`);
-    expect(result.stdout).toMatch(/All 7 workflows passed in \d+\.\d s/);
+    expect(result.stdout).toMatch(/All 8 workflows passed in \d+\.\d s/);
     const stepLines = result.stdout.split("\n").filter((line) => /^ {2}(PASS|FAIL) {2}/.test(line));
     expect(stepLines.length).toBeGreaterThan(20);
     expect(stepLines.every((line) => line.startsWith("  PASS"))).toBe(true);
@@ -71,7 +80,7 @@ describe.concurrent("npm run smoke", () => {
     expect(result.stdout).toContain("expected exists false, got true");
     expect(result.stdout).toContain("FAIL  overwrite: get after overwrite");
     expect(result.stdout).toContain(
-      "6 of 7 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key",
+      "7 of 8 workflows failed: deletion, overwrite, ttl, null_value, bad_input, unknown_key, change_feed",
     );
   });
 
@@ -79,7 +88,7 @@ describe.concurrent("npm run smoke", () => {
     const result = await smoke(["--url", liar.url("ignores-ttl")]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("FAIL  ttl: get after expiry");
-    expect(result.stdout).toContain("1 of 7 workflows failed: ttl");
+    expect(result.stdout).toContain("1 of 8 workflows failed: ttl");
     expect(result.stdout).toContain("PASS  ttl: cleanup  (DELETE /delete/");
     expect(liar.keys("ignores-ttl")).toEqual([]);
   });
@@ -88,7 +97,7 @@ describe.concurrent("npm run smoke", () => {
     const result = await smoke(["--url", liar.url("delete-500-ok-body")]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL {2}deletion: delete {2}\(DELETE \/delete\/\S+ → 500, expected 200,/);
-    expect(result.stdout).toContain("3 of 7 workflows failed: deletion, overwrite, null_value");
+    expect(result.stdout).toContain("4 of 8 workflows failed: deletion, overwrite, null_value, change_feed");
     expect(result.stdout).not.toMatch(/PASS .*→ 5\d\d/);
   });
 
@@ -110,7 +119,7 @@ describe.concurrent("npm run smoke", () => {
       smoke(["--url", liar.url("auth")], { KV_TOKEN: LIAR_TOKEN }),
       smoke(["--url", liar.url("auth")]),
     ]);
-    expect(withToken.code).toBe(0);
+    expect(withToken.code, withToken.stdout).toBe(0);
     expect(none.code).toBe(1);
     expect(none.stdout).toContain("got 401");
   });
@@ -160,5 +169,49 @@ describe.concurrent("npm run smoke", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ target: kvUrl, outcome: "passed" });
     expect(result.stdout + result.stderr).not.toContain(token);
+  });
+});
+
+// After the concurrent tests, one at a time: a 2-core machine running many smoke runs at once
+// slows the ttl workflow's 1 s TTL past its first read.
+describe("npm run smoke, one run at a time", () => {
+  it("sends an Idempotency-Key on every write, a new one each time", async () => {
+    const result = await smoke(["--url", liar.url("honest")]);
+    expect(result.code, result.stdout).toBe(0);
+    const writes = liar.writes("honest");
+    expect(writes.filter((write) => write.path.endsWith("/set")).length).toBeGreaterThan(5);
+    for (const write of writes)
+      expect(write.idempotencyKey, `${write.method} ${write.path}`).toMatch(/^[0-9a-f-]{36}$/);
+    const keys = writes.map((write) => write.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("exits 1 when a write never shows up in the change feed", async () => {
+    const result = await smoke(["--url", liar.url("feed-misses")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /FAIL {2}change_feed: feed shows the write {2}\(GET \/v1\/watch\?prefix=\S+&since=\d+ → 200/,
+    );
+    expect(result.stdout).toContain("no event with id");
+    expect(result.stdout).toContain("1 of 8 workflows failed: change_feed");
+  });
+
+  it("writes the JSON report to --out, stdout keeping one line; refuses --json into npm's banner", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "edge-kv-smoke-out-"));
+    try {
+      const out = join(dir, "smoke.json");
+      const token = "out-secret-0123456789";
+      const written = await smoke(["--url", kvUrl, "--json", "--out", out], { KV_TOKEN: token });
+      expect(written.code, written.stderr).toBe(0);
+      expect(written.stdout).toBe(`All 8 workflows passed; report written to ${out}\n`);
+      const text = await readFile(out, "utf8");
+      expect(JSON.parse(text)).toMatchObject({ target: kvUrl, outcome: "passed" });
+      expect(text).not.toContain(token);
+      const banner = await smoke(["--url", kvUrl, "--json"], { npm_command: "run", npm_lifecycle_event: "smoke" });
+      expect(banner.code).toBe(2);
+      expect(banner.stderr).toContain("run `npm run -s smoke -- ...` or give --out FILE");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

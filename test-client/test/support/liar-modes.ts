@@ -35,6 +35,8 @@ export const LIAR_MODES = [
   "silent",
   /** Answers every request 401, quoting the Authorization header it got (a hostile server). */
   "echo-auth",
+  /** Honest, except that the change feed (GET /v1/watch) never reports a write. */
+  "feed-misses",
 ] as const;
 
 /** One of LIAR_MODES. */

@@ -6,11 +6,13 @@ interface Answer {
   status: number;
   body: unknown;
   contentType?: string;
+  etag?: string;
 }
 
 interface Entry {
   json: string;
   expiresAt: number | null;
+  version: number;
 }
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
@@ -27,6 +29,9 @@ function problem(mode: LiarMode, status: number, code: string, detail: string): 
 /** The fake KV worker's logic for one mode. */
 class FakeKv {
   private readonly entries = new Map<string, Entry>();
+  /** Every set, in order: what GET /v1/watch replays (the v1 reads the smoke's change_feed makes). */
+  private readonly changes: { revision: number; key: string; json: string }[] = [];
+  private revision = 0;
   constructor(private readonly mode: LiarMode) {}
 
   /** Keys currently stored (expired ones excluded). */
@@ -44,9 +49,16 @@ class FakeKv {
     return entry;
   }
 
-  answer(method: string, path: string, body: string): Answer {
+  answer(method: string, url: URL, body: string): Answer {
     const mode = this.mode;
+    const path = url.pathname;
     if (mode === "server-error") return problem(mode, 500, "storage_unavailable", "Storage is down");
+    if (method === "GET" && path.startsWith("/v1/kv/")) {
+      const entry = this.read(decodeURIComponent(path.slice("/v1/kv/".length)));
+      if (entry === undefined) return problem(mode, 404, "key_not_found", "Key not found");
+      return { status: 200, body: JSON.parse(entry.json), etag: `"${entry.version}"` };
+    }
+    if (method === "GET" && path === "/v1/watch") return this.watch(url.searchParams);
     const [, route = "", ...rest] = path.split("/");
     const key = decodeURIComponent(rest.join("/"));
     if (method === "GET" && path === "/") return ok({ message: "KV Service is running" });
@@ -92,12 +104,25 @@ class FakeKv {
       mode === "forgetful" || mode === "always-ok" || (mode === "stale-overwrite" && this.read(key) !== undefined);
     if (!keep) {
       const ttl = typeof body.ttl === "number" && mode !== "ignores-ttl" ? body.ttl : null;
-      this.entries.set(key, {
-        json: JSON.stringify(body.value ?? null),
-        expiresAt: ttl === null ? null : Date.now() + ttl * 1000,
-      });
+      const json = JSON.stringify(body.value ?? null);
+      this.revision++;
+      this.changes.push({ revision: this.revision, key, json });
+      this.entries.set(key, { json, expiresAt: ttl === null ? null : Date.now() + ttl * 1000, version: this.revision });
     }
     return ok({ message: `Key '${key}' stored successfully` });
+  }
+
+  /** The sets after `since` under `prefix` as one finished SSE body. */
+  private watch(params: URLSearchParams): Answer {
+    const prefix = params.get("prefix") ?? "";
+    const since = Number(params.get("since") ?? this.revision);
+    const changes = this.mode === "feed-misses" ? [] : this.changes;
+    const events = changes
+      .filter((change) => change.revision > since && change.key.startsWith(prefix))
+      .map(
+        ({ revision, key }) => `event: put\nid: ${revision}\ndata: ${JSON.stringify({ key, version: revision })}\n\n`,
+      );
+    return { status: 200, body: `retry: 1000\n\n${events.join("")}`, contentType: "text/event-stream" };
   }
 }
 
@@ -107,6 +132,8 @@ export interface Liar {
   url(mode: LiarMode): string;
   /** Keys stored under a mode right now. */
   keys(mode: LiarMode): string[];
+  /** Each POST and DELETE a mode received: method, path and Idempotency-Key header. */
+  writes(mode: LiarMode): { method: string; path: string; idempotencyKey: string | undefined }[];
   close(): Promise<void>;
 }
 
@@ -121,7 +148,9 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 function send(response: ServerResponse, answer: Answer): void {
   const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-  response.writeHead(answer.status, { "Content-Type": answer.contentType ?? "application/json" });
+  const headers: Record<string, string> = { "Content-Type": answer.contentType ?? "application/json" };
+  if (answer.etag !== undefined) headers.ETag = answer.etag;
+  response.writeHead(answer.status, headers);
   response.end(text);
 }
 
@@ -133,11 +162,18 @@ export async function startLiar(): Promise<Liar> {
     if (store === undefined) throw new Error(`no fake store for mode ${mode}`);
     return store;
   };
+  const writes = new Map<LiarMode, { method: string; path: string; idempotencyKey: string | undefined }[]>();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://liar");
     const [, prefix = "", ...rest] = url.pathname.split("/");
     const mode = LIAR_MODES.find((candidate) => candidate === prefix);
     const body = await readBody(request);
+    if (mode !== undefined && (request.method === "POST" || request.method === "DELETE")) {
+      const key = request.headers["idempotency-key"];
+      const list = writes.get(mode) ?? [];
+      list.push({ method: request.method, path: url.pathname, idempotencyKey: Array.isArray(key) ? key[0] : key });
+      writes.set(mode, list);
+    }
     if (mode === undefined) return send(response, { status: 404, body: { detail: "unknown mode" } });
     if (mode === "silent") return; // never answers; the client's timeout ends it
     if (mode === "echo-auth") {
@@ -147,13 +183,15 @@ export async function startLiar(): Promise<Liar> {
     if (mode === "auth" && request.headers.authorization !== `Bearer ${LIAR_TOKEN}`) {
       return send(response, problem(mode, 401, "unauthorized", "A bearer token is required"));
     }
-    send(response, storeOf(mode).answer(request.method ?? "GET", `/${rest.join("/")}`, body));
+    const path = new URL(`/${rest.join("/")}${url.search}`, "http://liar");
+    send(response, storeOf(mode).answer(request.method ?? "GET", path, body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: (mode) => `http://127.0.0.1:${port}/${mode}`,
     keys: (mode) => storeOf(mode).keys(),
+    writes: (mode) => writes.get(mode) ?? [],
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();

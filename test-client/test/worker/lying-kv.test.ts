@@ -21,6 +21,7 @@ const DELETE_STEP: Record<string, string> = {
   overwrite: "delete (cleanup)",
   null_value: "delete",
   unknown_key: "delete unknown key",
+  change_feed: "delete (cleanup)",
 };
 
 /** Every step, cleanup included, that was answered with a 5xx yet reported as a pass. */
@@ -64,15 +65,19 @@ describe("the test client against a KV server that lies", () => {
 
   // Each lie breaks exactly the workflows whose checks should catch it.
   it.concurrent.each<[LiarMode, string[]]>([
-    ["always-ok", ["deletion", "overwrite", "ttl", "null_value", "bad_input", "unknown_key"]],
-    ["forgetful", ["deletion", "overwrite", "ttl", "null_value"]],
+    ["always-ok", ["deletion", "overwrite", "ttl", "null_value", "bad_input", "unknown_key", "change_feed"]],
+    ["forgetful", ["deletion", "overwrite", "ttl", "null_value", "change_feed"]],
     ["stale-overwrite", ["overwrite"]],
     ["sticky-delete", ["deletion"]],
     ["ignores-ttl", ["ttl"]],
     ["null-is-missing", ["null_value"]],
     ["lenient", ["bad_input"]],
+    ["feed-misses", ["change_feed"]],
     ["plain-errors", ["deletion", "ttl", "bad_input", "unknown_key"]],
-    ["server-error", ["health", "deletion", "overwrite", "ttl", "null_value", "bad_input", "unknown_key"]],
+    [
+      "server-error",
+      ["health", "deletion", "overwrite", "ttl", "null_value", "bad_input", "unknown_key", "change_feed"],
+    ],
   ])("/test_all catches the %s lie in %j", async (mode, expected) => {
     const answer = await callClientWith("/test_all", liar(mode));
     expectLoudFailure(answer);
@@ -128,7 +133,8 @@ describe("the test client against a KV server that lies", () => {
       expectLoudFailure(answer);
       const deleting = ["deletion", "overwrite", "null_value"];
       // A DELETE of a key no one wrote reads 404 in the second mode, as it should.
-      const expected = mode === "delete-500" ? [...deleting, "unknown_key"] : deleting;
+      const expected =
+        mode === "delete-500" ? [...deleting, "unknown_key", "change_feed"] : [...deleting, "change_feed"];
       expect(failingWorkflows(answer)).toEqual(expected);
       expect(answer.body.failed_steps?.map((step) => [step.workflow, step.step, step.actual_status])).toEqual(
         expected.map((workflow) => [workflow, DELETE_STEP[workflow], 500]),

@@ -66,7 +66,7 @@ describe("the test client against the real KV worker (service binding)", () => {
     const answer = await callClient("/test_all");
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(answer.status).toBe(200);
-    expect(answer.body.message).toBe("All 7 workflows passed");
+    expect(answer.body.message).toBe("All 8 workflows passed");
     expect(answer.body.workflows?.map((w) => [w.workflow, w.outcome])).toEqual([
       ["health", "passed"],
       ["deletion", "passed"],
@@ -75,11 +75,13 @@ describe("the test client against the real KV worker (service binding)", () => {
       ["null_value", "passed"],
       ["bad_input", "passed"],
       ["unknown_key", "passed"],
+      ["change_feed", "passed"],
     ]);
     const steps = answer.body.steps.map((s) => `${s.workflow}: ${s.step} → ${s.actual_status}`);
     expect(steps).toContain("ttl: get before expiry → 200");
     expect(steps).toContain("ttl: get after expiry → 404");
     expect(steps).toContain("null_value: get null → 200");
+    expect(steps).toContain("change_feed: feed shows the write → 200");
     expect(steps).toContain("bad_input: set with malformed JSON → 400");
     expect(steps).toContain("unknown_key: get unknown key → 404");
     expectAllStepsPassed(answer);
