@@ -107,9 +107,9 @@ export function lineMatches(expected: string, actual: string): boolean {
   return new RegExp(`^${pattern}$`, "s").test(actual);
 }
 
-/** Whether a command prints status line and headers (`curl -i`, `-si`, `-is`, `--include`). */
+/** Whether a command prints status line and headers (`curl -i`, `-si`, `-sI`, `--include`, `--head`). */
 export function showsHeaders(command: string): boolean {
-  return /\bcurl\b[^|;&]*\s(-[a-zA-Z]*i[a-zA-Z]*|--include)\b/.test(command);
+  return /\bcurl\b[^|;&]*\s(-[a-zA-Z]*[iI][a-zA-Z]*|--include|--head)\b/.test(command);
 }
 
 /**
