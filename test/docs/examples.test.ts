@@ -50,7 +50,8 @@ async function runFile(name: string, file: DocsFile, backend: "memory" | "upstas
   try {
     for (const example of file.examples) {
       const { printed, status } = await shell.run(example.command, COMMAND_TIMEOUT_MS);
-      const difference = status === null ? "the command did not finish" : compareOutput(example.command, example.expected, printed);
+      const difference =
+        status === null ? "the command did not finish" : compareOutput(example.command, example.expected, printed);
       if (difference === null) continue;
       failures.push(
         [

@@ -154,7 +154,8 @@ function compareLines(expected: readonly string[], actual: readonly string[]): s
     const got = actual[index];
     if (want === undefined) return `an extra line ${index + 1}: ${JSON.stringify(got)}`;
     if (got === undefined) return `line ${index + 1} missing: expected ${JSON.stringify(want)}`;
-    if (!lineMatches(want, got)) return `line ${index + 1}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
+    if (!lineMatches(want, got))
+      return `line ${index + 1}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
   }
   return null;
 }
