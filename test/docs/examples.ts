@@ -25,7 +25,8 @@ export interface DocsFile {
   readonly problems: readonly string[];
 }
 
-const SETTINGS_COMMENT = /<!--\s*docs-test:\s*(\{[\s\S]*?\})\s*-->/;
+/** A line of its own, so that prose quoting the syntax is not read as settings. */
+const SETTINGS_COMMENT = /^<!--\s*docs-test:\s*(\{.*\})\s*-->\s*$/m;
 const NOT_RUN_COMMENT = /^<!--\s*not run:\s*\S[\s\S]*-->\s*$/;
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/;
 const SHELL_INFOS = new Set(["sh", "bash", "shell", "zsh"]);

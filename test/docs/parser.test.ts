@@ -34,6 +34,11 @@ describe("parseDocsFile", () => {
     expect(parseDocsFile(harmless, "c.md").problems).toEqual([]);
   });
 
+  it("reads settings only from a comment on a line of its own", () => {
+    const quoted = 'Write `<!-- docs-test: {"backends":["upstash"]} -->` at the top.\n';
+    expect(parseDocsFile(quoted, "e.md").settings).toEqual({ backends: ["memory"], bindings: {} });
+  });
+
   it("refuses a console block whose first line is not a command", () => {
     expect(() => parseDocsFile(`${FENCE}console\noutput\n${FENCE}\n`, "d.md")).toThrow(/d\.md:2/);
   });
