@@ -34,7 +34,9 @@ export class Shell {
   /** Runs one command; gives up (and says so in `printed`) after `timeoutMs`. */
   async run(command: string, timeoutMs: number): Promise<CommandResult> {
     this.#output = "";
-    this.#bash.stdin.write(`${command}\nprintf '\\n%s %s\\n' ${this.#marker} "$?"\n`);
+    // Braces keep the command in this shell (its variables carry on); stdin is /dev/null, so a
+    // command that reads it cannot swallow the lines that follow.
+    this.#bash.stdin.write(`{\n${command}\n} </dev/null\nprintf '\\n%s %s\\n' ${this.#marker} "$?"\n`);
     const end = new RegExp(`\\n${this.#marker} (\\d+)\\n`);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
