@@ -44,30 +44,34 @@ async function startTarget(backend: "memory" | "upstash", bindings: Record<strin
 }
 
 async function runFile(name: string, file: DocsFile, backend: "memory" | "upstash"): Promise<string[]> {
-  const target = await startTarget(backend, { ...file.settings.bindings });
-  const shell = new Shell({ B: target.url, NO_COLOR: "1", ...target.env });
   const failures: string[] = [];
-  try {
-    for (const example of file.examples) {
-      const { printed, status } = await shell.run(example.command, COMMAND_TIMEOUT_MS);
-      const difference =
-        status === null ? "the command did not finish" : compareOutput(example.command, example.expected, printed);
-      if (difference === null) continue;
-      failures.push(
-        [
-          `${name}:${example.line} (${backend}): ${difference}`,
-          `  $ ${example.command.replaceAll("\n", "\n    ")}`,
-          "  expected:",
-          ...example.expected.map((line) => `    ${line}`),
-          `  printed (exit ${status ?? "none"}):`,
-          ...printed.split("\n").map((line) => `    ${line}`),
-        ].join("\n"),
-      );
-      if (status === null) break;
+  for (const [section, bindings] of file.sections.entries()) {
+    const examples = file.examples.filter((example) => example.section === section);
+    if (examples.length === 0) continue;
+    const target = await startTarget(backend, { ...bindings });
+    const shell = new Shell({ B: target.url, NO_COLOR: "1", ...target.env });
+    try {
+      for (const example of examples) {
+        const { printed, status } = await shell.run(example.command, COMMAND_TIMEOUT_MS);
+        const difference =
+          status === null ? "the command did not finish" : compareOutput(example.command, example.expected, printed);
+        if (difference === null) continue;
+        failures.push(
+          [
+            `${name}:${example.line} (${backend}): ${difference}`,
+            `  $ ${example.command.replaceAll("\n", "\n    ")}`,
+            "  expected:",
+            ...example.expected.map((line) => `    ${line}`),
+            `  printed (exit ${status ?? "none"}):`,
+            ...printed.split("\n").map((line) => `    ${line}`),
+          ].join("\n"),
+        );
+        if (status === null) break;
+      }
+    } finally {
+      shell.close();
+      await target.close();
     }
-  } finally {
-    shell.close();
-    await target.close();
   }
   return failures;
 }

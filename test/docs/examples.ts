@@ -9,6 +9,8 @@ export interface Example {
   readonly command: string;
   /** The lines shown under it (possibly none). */
   readonly expected: readonly string[];
+  /** Which worker runs it: 0 for the file's, n for the one the n-th later settings comment starts. */
+  readonly section: number;
 }
 
 /** Settings a docs file asks its worker for, in `<!-- docs-test: {...} -->`. */
@@ -20,13 +22,18 @@ export interface DocsTestSettings {
 /** A docs file read for the test: its examples in order, and what is wrong with its blocks. */
 export interface DocsFile {
   readonly settings: DocsTestSettings;
+  /**
+   * The bindings of each worker the file's examples run on, in order: the file's own first, then
+   * one per later settings comment (the file's bindings overlaid with the comment's).
+   */
+  readonly sections: readonly Readonly<Record<string, string>>[];
   readonly examples: readonly Example[];
   /** Lines of shell blocks that talk to the service but are neither `console` nor marked as not run. */
   readonly problems: readonly string[];
 }
 
 /** A line of its own, so that prose quoting the syntax is not read as settings. */
-const SETTINGS_COMMENT = /^<!--\s*docs-test:\s*(\{.*\})\s*-->\s*$/m;
+const SETTINGS_COMMENT = /^<!--\s*docs-test:\s*(\{.*\})\s*-->\s*$/;
 const NOT_RUN_COMMENT = /^<!--\s*not run:\s*\S[\s\S]*-->\s*$/;
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/;
 const SHELL_INFOS = new Set(["sh", "bash", "shell", "zsh"]);
@@ -36,11 +43,26 @@ export function parseDocsFile(text: string, fileName: string): DocsFile {
   const lines = text.split("\n");
   const problems: string[] = [];
   const examples: Example[] = [];
+  let settings: DocsTestSettings = { backends: ["memory"], bindings: {} };
+  const sections: Record<string, string>[] = [{}];
+  let seenSettings = false;
   let lastNonBlank = "";
   for (let index = 0; index < lines.length; index++) {
     const fence = FENCE.exec(lines[index] ?? "");
     if (fence === null) {
-      if ((lines[index] ?? "").trim() !== "") lastNonBlank = (lines[index] ?? "").trim();
+      const text = (lines[index] ?? "").trim();
+      const comment = SETTINGS_COMMENT.exec(text)?.[1];
+      if (comment !== undefined) {
+        const where = `${fileName}:${index + 1}`;
+        if (!seenSettings && examples.length === 0) settings = parseSettings(comment, where);
+        else {
+          const later = parseSettings(comment, where);
+          if (comment.includes('"backends"')) throw new Error(`${where}: only the file's first settings name backends`);
+          sections.push({ ...settings.bindings, ...later.bindings });
+        }
+        seenSettings = true;
+      }
+      if (text !== "") lastNonBlank = text;
       continue;
     }
     const [, indent = "", marker = "```", info = ""] = fence;
@@ -51,7 +73,7 @@ export function parseDocsFile(text: string, fileName: string): DocsFile {
       body.push((lines[index] ?? "").slice(indent.length));
       index++;
     }
-    if (info === "console") examples.push(...parseConsoleBlock(body, start + 2, fileName));
+    if (info === "console") examples.push(...parseConsoleBlock(body, start + 2, fileName, sections.length - 1));
     else if (SHELL_INFOS.has(info) && /\bcurl\b|\$B\b|\$\{B\}/.test(body.join("\n"))) {
       if (!NOT_RUN_COMMENT.test(lastNonBlank))
         problems.push(
@@ -61,13 +83,12 @@ export function parseDocsFile(text: string, fileName: string): DocsFile {
     }
     lastNonBlank = "";
   }
-  return { settings: parseSettings(text, fileName), examples, problems };
+  sections[0] = { ...settings.bindings };
+  return { settings, sections, examples, problems };
 }
 
-function parseSettings(text: string, fileName: string): DocsTestSettings {
-  const match = SETTINGS_COMMENT.exec(text);
-  if (match?.[1] === undefined) return { backends: ["memory"], bindings: {} };
-  const raw: unknown = JSON.parse(match[1]);
+function parseSettings(json: string, fileName: string): DocsTestSettings {
+  const raw: unknown = JSON.parse(json);
   if (typeof raw !== "object" || raw === null) throw new Error(`${fileName}: docs-test settings must be an object`);
   const { backends = ["memory"], bindings = {} } = raw as { backends?: unknown; bindings?: unknown };
   if (!Array.isArray(backends) || backends.some((b) => b !== "memory" && b !== "upstash"))
@@ -77,7 +98,7 @@ function parseSettings(text: string, fileName: string): DocsTestSettings {
   return { backends, bindings: bindings as Record<string, string> };
 }
 
-function parseConsoleBlock(body: readonly string[], firstLine: number, fileName: string): Example[] {
+function parseConsoleBlock(body: readonly string[], firstLine: number, fileName: string, section: number): Example[] {
   const examples: { line: number; command: string[]; expected: string[] }[] = [];
   for (let offset = 0; offset < body.length; offset++) {
     const text = body[offset] ?? "";
@@ -94,7 +115,7 @@ function parseConsoleBlock(body: readonly string[], firstLine: number, fileName:
   }
   return examples.map(({ line, command, expected }) => {
     while (expected.length > 0 && expected.at(-1)?.trim() === "") expected.pop();
-    return { line, command: command.join("\n"), expected };
+    return { line, command: command.join("\n"), expected, section };
   });
 }
 

@@ -19,8 +19,8 @@ describe("parseDocsFile", () => {
     const file = parseDocsFile(text, "x.md");
     expect(file.settings).toEqual({ backends: ["upstash"], bindings: { KV_PREFIX: "p:" } });
     expect(file.examples).toEqual([
-      { line: 4, command: "curl -s $B/ \\\n    -H 'X: 1'", expected: ['{"a":1}'] },
-      { line: 8, command: "echo done", expected: [] },
+      { line: 4, command: "curl -s $B/ \\\n    -H 'X: 1'", expected: ['{"a":1}'], section: 0 },
+      { line: 8, command: "echo done", expected: [], section: 0 },
     ]);
     expect(file.problems).toEqual([]);
   });
@@ -32,6 +32,23 @@ describe("parseDocsFile", () => {
     expect(parseDocsFile(unmarked, "a.md").problems).toHaveLength(1);
     expect(parseDocsFile(marked, "b.md").problems).toEqual([]);
     expect(parseDocsFile(harmless, "c.md").problems).toEqual([]);
+  });
+
+  it("starts a fresh worker at each later settings comment, with the file's bindings overlaid", () => {
+    const text = [
+      '<!-- docs-test: {"bindings":{"A":"1","B":"2"}} -->',
+      '<!-- docs-test: {"bindings":{"C":"0"}} -->',
+      `${FENCE}console\n$ echo one\n${FENCE}`,
+      '<!-- docs-test: {"bindings":{"B":"3"}} -->',
+      `${FENCE}console\n$ echo two\n${FENCE}`,
+    ].join("\n");
+    const file = parseDocsFile(text, "s.md");
+    expect(file.sections).toEqual([
+      { A: "1", B: "2" },
+      { A: "1", B: "2", C: "0" },
+      { A: "1", B: "3" },
+    ]);
+    expect(file.examples.map((example) => example.section)).toEqual([1, 2]);
   });
 
   it("reads settings only from a comment on a line of its own", () => {
