@@ -129,8 +129,12 @@ export function lineMatches(expected: string, actual: string): boolean {
   return new RegExp(`^${pattern}$`, "s").test(actual);
 }
 
-/** Whether a command prints status line and headers (`curl -i`, `-si`, `-sI`, `--include`, `--head`). */
+/**
+ * Whether a command prints status line and headers (`curl -i`, `-si`, `-sI`, `--include`,
+ * `--head`), not piped into another command.
+ */
 export function showsHeaders(command: string): boolean {
+  if (/\|/.test(command.replace(/'[^']*'|"[^"]*"/g, ""))) return false;
   return /\bcurl\b[^|;&]*\s(-[a-zA-Z]*[iI][a-zA-Z]*|--include|--head)\b/.test(command);
 }
 

@@ -81,5 +81,7 @@ describe("output rules", () => {
     expect(compareOutput("curl -si $B/", ["HTTP/1.1 200 OK"], printed)).toMatch(/status line/);
     expect(compareOutput("curl -si $B/", ["HTTP/1.1 201 Created", 'ETag: "8"'], printed)).toMatch(/header/);
     expect(compareOutput("curl -si $B/", ["HTTP/1.1 201 Created", "", "{}"], printed)).toMatch(/body/);
+    expect(compareOutput("curl -si $B/ | grep -c ETag", ["1"], "1\n")).toBeNull();
+    expect(compareOutput("curl -si $B/ -H 'A: b|c'", ["HTTP/1.1 200 OK"], printed)).toMatch(/status line/);
   });
 });
