@@ -59,7 +59,7 @@ export default defineConfig({
           name: "worker",
           include: ["test/**/*.test.ts"],
           // Reliability, dev-server and browser tests drive processes from Node: their own projects.
-          exclude: ["test/reliability/**", "test/dev-server/**", "test/browser/**", "test/unit/**"],
+          exclude: ["test/reliability/**", "test/dev-server/**", "test/browser/**", "test/unit/**", "test/docs/**"],
           // Starts redis-server + the Upstash bridge for the upstash tests (inject("upstash")).
           globalSetup: ["./test/global-setup.ts"],
         },
@@ -120,6 +120,8 @@ export default defineConfig({
       // "reliability": outage, durability, concurrency and hostile input, driving
       // redis-server, the bridge and workerd from Node (after the other projects).
       "./test/reliability/vitest.config.ts",
+      // "docs": every `console` example of README.md and docs/*.md, run against a fresh worker.
+      "./test/docs/vitest.config.ts",
     ],
   },
 });
