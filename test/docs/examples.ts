@@ -144,7 +144,8 @@ export function showsHeaders(command: string): boolean {
  * one of the answer's, and the body must match line by line; otherwise every line must match.
  */
 export function compareOutput(command: string, expected: readonly string[], printed: string): string | null {
-  const actual = printed.replace(/\r/g, "").replace(/\n$/, "");
+  // Trailing blank lines (an event stream ends with one) do not show in the docs.
+  const actual = printed.replace(/\r/g, "").replace(/\n+$/, "");
   const actualLines = actual === "" ? [] : actual.split("\n");
   if (!showsHeaders(command)) return compareLines(expected, actualLines);
   const blank = expected.indexOf("");
