@@ -30,6 +30,8 @@ export const DEFAULTS = {
   /** Keys a listing page holds when the request names no `limit` (capped by maxListLimit). */
   listPageSize: 100,
   upstashTimeoutMs: 2000,
+  /** Milliseconds from which a storage call is logged as slow. */
+  slowStorageMs: 500,
   /** Bytes one import request may carry. */
   maxImportBytes: 10 * 1024 * 1024,
   /** Changes the change log keeps. */
@@ -55,7 +57,7 @@ export interface Config {
   /** Namespace prefix of every Redis key (KV_PREFIX; Upstash backend). */
   namespace: string;
   limits: Limits;
-  upstash: { url: string; token: string; timeoutMs: number };
+  upstash: { url: string; token: string; timeoutMs: number; slowMs: number };
   corsOrigins: string[];
   allowAnonymous: boolean;
   logRequests: RequestLogging;
@@ -130,7 +132,7 @@ function requestLoggingOf(settings: Settings): RequestLogging {
   throw new ConfigError("KV_LOG_REQUESTS", `KV_LOG_REQUESTS must be 'notable' or 'all', got '${value}'`);
 }
 
-function upstashOf(settings: Settings, backend: BackendName, timeoutMs: number): Config["upstash"] {
+function upstashOf(settings: Settings, backend: BackendName, timeoutMs: number, slowMs: number): Config["upstash"] {
   const url = text(settings, "UPSTASH_REDIS_REST_URL");
   const token = text(settings, "UPSTASH_REDIS_REST_TOKEN");
   if (backend === "upstash") {
@@ -150,7 +152,7 @@ function upstashOf(settings: Settings, backend: BackendName, timeoutMs: number):
       );
     }
   }
-  return { url, token, timeoutMs };
+  return { url, token, timeoutMs, slowMs };
 }
 
 /**
@@ -180,11 +182,12 @@ export function parseConfig(settings: Settings): Config {
     maxListLimit: setting("KV_MAX_LIST_LIMIT", DEFAULTS.limits.maxListLimit),
   };
   const timeoutMs = setting("UPSTASH_TIMEOUT_MS", DEFAULTS.upstashTimeoutMs);
+  const slowMs = setting("KV_SLOW_STORAGE_MS", DEFAULTS.slowStorageMs);
   const config: Config = {
     backend,
     namespace: settings.KV_PREFIX ?? "",
     limits,
-    upstash: read(() => upstashOf(settings, backend, timeoutMs), { url: "", token: "", timeoutMs }),
+    upstash: read(() => upstashOf(settings, backend, timeoutMs, slowMs), { url: "", token: "", timeoutMs, slowMs }),
     corsOrigins: read(() => corsOriginsOf(settings), []),
     allowAnonymous: text(settings, "KV_ALLOW_ANONYMOUS").toLowerCase() === "true",
     logRequests: read(() => requestLoggingOf(settings), "notable"),

@@ -45,6 +45,7 @@ describe("what `wrangler deploy` publishes", () => {
   let output: string;
   let vars: Record<string, string>;
   let configured: string[];
+  let observability: ReturnType<typeof unstable_readConfig>["observability"];
   let deployed: Miniflare;
 
   beforeAll(async () => {
@@ -62,6 +63,7 @@ describe("what `wrangler deploy` publishes", () => {
     vars = publishedVars(stdout);
     const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true });
     configured = Object.keys(config.vars);
+    observability = config.observability;
     // The published bundle, with the published vars and nothing else: no secret is set yet.
     const bindings: Record<string, string> = {};
     for (const [name, quoted] of Object.entries(vars)) bindings[name] = JSON.parse(quoted) as string;
@@ -85,6 +87,11 @@ describe("what `wrangler deploy` publishes", () => {
   afterAll(async () => {
     await deployed?.dispose();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("turns on Workers Logs, which record every invocation (the worker logs only what they cannot say)", () => {
+    expect(observability).toMatchObject({ enabled: true });
+    expect(observability?.head_sampling_rate ?? 1).toBe(1);
   });
 
   it("publishes STORAGE_BACKEND = upstash, no Map backend and no secret", () => {

@@ -48,6 +48,26 @@ describe.skipIf(faultBridge === null)("upstash backend when storage fails", () =
     expect(elapsed).toBeLessThan(1500);
   });
 
+  it("logs a storage call slower than KV_SLOW_STORAGE_MS as one warn line naming the command, never the key", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const slow = openUpstashTestStore({ url: `${controlUrl}/hang`, token: "t" }, uniquePrefix("slow"), 300, {
+        KV_SLOW_STORAGE_MS: "100",
+      });
+      await expect(slow.getJson("secret-key")).rejects.toBeInstanceOf(StorageUnavailableError);
+      const quick = openUpstashTestStore(fault(), uniquePrefix("quick"), 2000, { KV_SLOW_STORAGE_MS: "10000" });
+      await quick.getJson("k");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
+    expect(line).toMatchObject({ msg: "slow storage call", level: "warn", command: "GET", slowMs: 100, failed: true });
+    expect(line.durationMs).toBeGreaterThanOrEqual(100);
+    expect(lines[0]).not.toContain("secret-key");
+  });
+
   it("treats refused credentials as unavailable storage, never as a missing key", async () => {
     const store = openUpstashTestStore({ url: fault().url, token: "wrong-token" }, uniquePrefix("auth"));
     const error = await store.exists("k").catch((e: unknown) => e);

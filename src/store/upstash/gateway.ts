@@ -7,6 +7,20 @@ export interface UpstashSettings {
   token: string;
   /** Bound on each HTTP request to Upstash. */
   timeoutMs: number;
+  /** A call that takes this long or longer is logged (KV_SLOW_STORAGE_MS). */
+  slowMs: number;
+}
+
+/** The line a slow storage call writes (one JSON object per line, as the request log). */
+export interface SlowStorageCallLine {
+  msg: "slow storage call";
+  level: "warn";
+  /** The Redis command (EVALSHA for every script), never its keys or values. */
+  command: string;
+  durationMs: number;
+  slowMs: number;
+  /** True when the call failed or timed out (the request answered 503). */
+  failed: boolean;
 }
 
 /** A Lua script run with EVALSHA, falling back to EVAL when Redis answers NOSCRIPT. */
@@ -71,8 +85,12 @@ export class UpstashGateway {
   }
 
   private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    let failed = true;
     try {
-      return await work();
+      const reply = await work();
+      failed = false;
+      return reply;
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new StorageUnavailableError(
@@ -81,6 +99,19 @@ export class UpstashGateway {
           : `Upstash ${what} failed: ${describe(error)}`,
         { cause: error },
       );
+    } finally {
+      const durationMs = Date.now() - started;
+      if (durationMs >= this.settings.slowMs) {
+        const line: SlowStorageCallLine = {
+          msg: "slow storage call",
+          level: "warn",
+          command: what,
+          durationMs,
+          slowMs: this.settings.slowMs,
+          failed,
+        };
+        console.log(JSON.stringify(line));
+      }
     }
   }
 }
