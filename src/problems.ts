@@ -121,7 +121,8 @@ export const PROBLEMS = {
   too_many_operations: { statuses: [413], meaning: "A batch holds more than KV_MAX_BATCH_OPS operations." },
   idempotency_key_reused: {
     statuses: [422],
-    meaning: "The Idempotency-Key was used with another request (method, path, preconditions, metadata or body); nothing was changed.",
+    meaning:
+      "The Idempotency-Key was used with another request (method, path, preconditions, metadata or body); nothing was changed.",
   },
   unsupported_media_type: { statuses: [415], meaning: "The body's Content-Type is not JSON." },
   rate_limited: {
