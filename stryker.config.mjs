@@ -3,10 +3,8 @@
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
-  // The "unit" project alone (Node, no workerd), and of it only the rule tests: the OpenAPI
-  // lint builds the whole app and runs Redocly, which would cover every mutant and take minutes.
-  vitest: { configFile: "test/unit/vitest.config.ts", related: false },
-  testFiles: ["test/unit/rules/**/*.test.ts"],
+  // The "unit" project (Node, no workerd), its rule tests only.
+  vitest: { configFile: "test/unit/vitest.mutate.config.ts", related: false },
   // JSON.parse source text access (src/rules/json.ts) is behind a flag on Node 20.
   testRunnerNodeArgs: ["--harmony-json-parse-with-source"],
   mutate: ["src/rules/*.ts", "src/auth.ts", "src/settings.ts", "src/store/expiry-queue.ts"],

@@ -193,6 +193,35 @@ describe("TokenTable", () => {
     expect(await tokens.holderOf("not a token")).toBeNull();
   });
 
+  it("remembers the headers and tokens it verified, up to 1,024 of each", async () => {
+    const tokens = table();
+    // Headers that differ only in trailing spaces carry the same token.
+    const header = (i: number) => `Bearer ${READ}${" ".repeat(i)}`;
+    const first = await tokens.verify(header(0));
+    await tokens.verify(header(1));
+    expect(tokens.knownHeader(header(0))).toBe(first);
+    for (let i = 2; i < 1024; i++) await tokens.verify(header(i));
+    expect(tokens.knownHeader(header(0))).toBe(first);
+    await tokens.verify(header(1024));
+    expect(tokens.knownHeader(header(0))).toBeUndefined();
+    expect(tokens.knownHeader(header(1024))).toBeDefined();
+  });
+
+  it("keeps a verified token's holder until 1,024 others are verified", async () => {
+    const token = (i: number) => `many-token-${String(i).padStart(8, "0")}`;
+    const entries = Array.from({ length: 1025 }, (_, i) => ({ token: token(i), prefix: "", scope: "read" as const }));
+    const tokens = new TokenTable(entries);
+    const first = await tokens.holderOf(token(0));
+    await tokens.holderOf(token(1));
+    expect(await tokens.holderOf(token(0))).toBe(first);
+    for (let i = 2; i < 1024; i++) await tokens.holderOf(token(i));
+    expect(await tokens.holderOf(token(0))).toBe(first);
+    await tokens.holderOf(token(1024));
+    const again = await tokens.holderOf(token(0));
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
   it("grants what each token's scope includes, on every key", async () => {
     const read = await table().verify(`Bearer ${READ}`);
     const write = await table().verify(`Bearer ${WRITE}`);

@@ -54,6 +54,11 @@ describe("cursors", () => {
     }
   });
 
+  it("refuse bytes that are not UTF-8, even inside a well-formed key", () => {
+    const bytes = Buffer.concat([Buffer.from('{"p":"","a":"k'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(problemOf(() => decodeCursor(bytes.toString("base64url"), "")).code).toBe("invalid_cursor");
+  });
+
   it("read past a leading byte order mark, as a UTF-8 decoder does by default", () => {
     expect(decodeCursor(base64url('\ufeff{"p":"","a":"k"}'), "")).toBe("k");
   });

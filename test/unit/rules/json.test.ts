@@ -57,6 +57,15 @@ describe("parseJson", () => {
     expect(roundTrip('["\\\\", 1.0]')).toBe('["\\\\",1.0]');
   });
 
+  it("finds each number however it starts and ends", () => {
+    // The scan must see 0.50 and 9.0 from their first digit, and not skip what follows a number.
+    expect(roundTrip("[0.50]")).toBe("[0.50]");
+    expect(roundTrip("[9.0]")).toBe("[9.0]");
+    expect(roundTrip("[1,2.0]")).toBe("[1,2.0]");
+    // An escaped quote does not end a string: the 1.0 after it is outside.
+    expect(roundTrip('["\\"",1.0]')).toBe('["\\"",1.0]');
+  });
+
   it("keeps the exact text of a number only when a double would change it", () => {
     const parsed = parseJson("[1.5, 1.0, 100]") as unknown[];
     expect(parsed[0]).toBe(1.5);
@@ -87,6 +96,12 @@ describe("parseJson", () => {
     expect(problemOf(() => parseJson(`{"a":${deep(128)}}`, "Line 3")).detail).toBe(
       "Line 3 nests JSON 129 levels deep; the limit is 128",
     );
+  });
+
+  it("measures the deepest nesting, not the last or the total", () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    expect(problemOf(() => parseJson(`[${deep(128)},[]]`)).extras).toEqual({ limit: 128, size: 129 });
+    expect(() => parseJson(`[${Array(200).fill("[]").join(",")}]`)).not.toThrow();
   });
 
   it("does not count brackets inside strings", () => {
@@ -184,7 +199,10 @@ describe("the KV-Metadata header", () => {
 
   it("keeps the code of other problems: too deep, too large", () => {
     const deep = `{"a":${"[".repeat(128)}${"]".repeat(128)}}`;
-    expect(problemOf(() => metadataFromHeader(deep, 100_000)).code).toBe("json_too_deep");
+    expect(problemOf(() => metadataFromHeader(deep, 100_000))).toMatchObject({
+      code: "json_too_deep",
+      detail: "KV-Metadata nests JSON 129 levels deep; the limit is 128",
+    });
     expect(problemOf(() => metadataFromHeader('{"a":1}', 6)).code).toBe("metadata_too_large");
   });
 

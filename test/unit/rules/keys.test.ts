@@ -31,6 +31,11 @@ describe("utf8Length", () => {
     ["\udbff\udfff", 4],
     ["\ud83d\ue000", 6],
     ["\ud83d\udbff", 6],
+    ["\ud800\udc00", 4],
+    ["\udc00\udc00", 6],
+    ["€\udc00", 6],
+    ["\udbff\udc00", 4],
+    ["\ud800\udfff", 4],
   ])("counts %j as %i bytes, as TextEncoder does", (text, bytes) => {
     expect(utf8Length(text)).toBe(bytes);
     expect(new TextEncoder().encode(text).byteLength).toBe(bytes);
@@ -62,6 +67,8 @@ describe("compareUtf8", () => {
     ["z😀", "z\ue000"],
     ["é", "z"],
     ["\ud7ff", "😀"],
+    ["\ud800\udc00", "\ue000"],
+    ["\ue000", "\ud800\udc00"],
   ])("orders %j against %j as their UTF-8 bytes do", (a, b) => {
     expect(Math.sign(compareUtf8(a, b))).toBe(byBytes(a, b));
   });

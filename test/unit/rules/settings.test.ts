@@ -217,7 +217,10 @@ describe("parseConfig", () => {
 
   it("reads request logging, anonymous access and the namespace", () => {
     expect(parseConfig({ ...MEMORY, KV_LOG_REQUESTS: " ALL " }).logRequests).toBe("all");
-    expect(parseConfig({ ...MEMORY, KV_LOG_REQUESTS: "Notable" }).logRequests).toBe("notable");
+    expect(parseConfig({ ...MEMORY, KV_LOG_REQUESTS: "Notable" })).toMatchObject({
+      logRequests: "notable",
+      problem: null,
+    });
     const wrong = parseConfig({ ...MEMORY, KV_LOG_REQUESTS: "Some" });
     expect(wrong.logRequests).toBe("notable");
     expect(problemOf(wrong)).toEqual({
