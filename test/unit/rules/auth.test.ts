@@ -111,6 +111,7 @@ describe("bearerToken", () => {
     expect(bearerToken("Bearer")).toBe("");
     expect(bearerToken("Bearer ")).toBe("");
     expect(bearerToken(`Bearer ${READ} extra`)).toBe("");
+    expect(bearerToken(`Bearer ${READ} Bearer ${WRITE}`)).toBe("");
   });
 });
 
