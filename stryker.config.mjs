@@ -11,8 +11,8 @@ export default {
   coverageAnalysis: "perTest",
   reporters: ["clear-text", "progress", "html"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
-  // Two cores, shared: one test runner beside Stryker itself.
-  concurrency: 1,
+  // One test runner per core (2 here): 4 min 38 s, against 5 min 12 s with one (docs/development.md).
+  concurrency: 2,
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
   thresholds: { high: 95, low: 90, break: 90 },
