@@ -112,7 +112,7 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** Bound on remembered tokens (there are only as many as are configured). */
 const MAX_VERIFIED = 1024;
 
-/** Adds an entry to a cache of verified tokens or headers, emptied first when it holds MAX_VERIFIED. */
+// Adds an entry to a cache of verified tokens or headers, emptied first when it holds MAX_VERIFIED.
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
   if (cache.size >= MAX_VERIFIED) cache.clear();
   cache.set(key, value);
