@@ -102,15 +102,8 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
-      // "unit": pure modules and the OpenAPI lint, in Node (JSON.rawJSON needs the flag on Node 20).
-      {
-        test: {
-          name: "unit",
-          environment: "node",
-          include: ["test/unit/**/*.test.ts"],
-          execArgv: ["--harmony-json-parse-with-source"],
-        },
-      },
+      // "unit": pure modules and the OpenAPI lint, in Node; also what `npm run mutate` runs.
+      "./test/unit/vitest.config.ts",
       // "bench": the bench's own checks (the bare Hono reference answers like edge-kv, cold-start calibration).
       "./bench/vitest.config.ts",
       // "bridge": the Upstash bridge and the redis-server helper, in Node.

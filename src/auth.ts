@@ -112,6 +112,12 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** Bound on remembered tokens (there are only as many as are configured). */
 const MAX_VERIFIED = 1024;
 
+// Adds an entry to a cache of verified tokens or headers, emptied first when it holds MAX_VERIFIED.
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= MAX_VERIFIED) cache.clear();
+  cache.set(key, value);
+}
+
 interface DigestGrant extends Grant {
   readonly digest: Uint8Array;
 }
@@ -169,8 +175,7 @@ export class TokenTable {
       });
     }
     const access = new TokenAccess(holder);
-    if (this.byHeader.size >= MAX_VERIFIED) this.byHeader.clear();
-    this.byHeader.set(authorization, access);
+    remember(this.byHeader, authorization, access);
     return access;
   }
 
@@ -189,8 +194,7 @@ export class TokenTable {
     }
     if (grants.length === 0) return null;
     const holder = { grants, id: Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("") };
-    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
-    this.verified.set(token, holder);
+    remember(this.verified, token, holder);
     return holder;
   }
 }

@@ -90,3 +90,32 @@ describe("memory backend housekeeping", () => {
     expect(store.heldRecords).toBe(1);
   });
 });
+
+describe("memory backend at the expiry instant", () => {
+  // Redis keeps a key through its expire time and drops it from the next millisecond; the
+  // Upstash backend sets expire time = deadline - 1 (upstash-layout.test.ts). So on both
+  // backends a key is live 1 ms before its deadline and gone at the deadline itself.
+  const DEADLINE = 1_700_000_060_000;
+  const readers = {
+    get: async (store: MemoryStore) => (await store.get("k")) !== null,
+    getJson: async (store: MemoryStore) => (await store.getJson("k")) !== null,
+    exists: (store: MemoryStore) => store.exists("k"),
+    list: async (store: MemoryStore) =>
+      (await store.list({ prefix: "", after: null, limit: 10 })).entries.some((entry) => entry.key === "k"),
+  };
+
+  it.each(Object.entries(readers))("%s sees the key 1 ms before its deadline and not at it", async (_name, read) => {
+    let now = DEADLINE - 60_000;
+    const store = new MemoryStore({ now: () => now });
+    await singleOps(store).put("k", {
+      json: "1",
+      expiry: { kind: "at", at: DEADLINE },
+      metadata: null,
+      condition: { kind: "always" },
+    });
+    now = DEADLINE - 1;
+    expect(await read(store)).toBe(true);
+    now = DEADLINE;
+    expect(await read(store)).toBe(false);
+  });
+});

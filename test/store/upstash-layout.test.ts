@@ -37,6 +37,17 @@ describe.skipIf(bridge === null)("upstash backend: Redis data layout", () => {
     expect(await raw().ttl(`${prefix}object`)).toBe(-1);
   });
 
+  it("sets Redis's expire time 1 ms before the deadline: Redis keeps a key through its expire time", async () => {
+    // Measured on redis-server 7.0: after PEXPIREAT t, the key exists with PTTL 0 while the clock
+    // reads t and is gone from t + 1. Expire time = deadline - 1 makes the key gone at its deadline,
+    // as on the Map backend (memory.test.ts, "at the expiry instant").
+    const deadline = Date.now() + 60_000;
+    await store.put("instant", { ...plain("1"), expiry: { kind: "at", at: deadline } });
+    const expireTime = await raw().eval("return redis.call('PEXPIRETIME', KEYS[1])", [`${prefix}instant`], []);
+    expect(expireTime).toBe(deadline - 1);
+    expect((await store.get("instant"))?.expiresAt).toBe(deadline);
+  });
+
   it("keeps version and metadata in a meta hash that expires with the value", async () => {
     const put = await store.put("k", {
       json: "1",
