@@ -25,7 +25,7 @@ describe("the documented defaults are what the code uses when a setting is unset
       maxBatchOps: 100,
       maxListLimit: 1_000,
     },
-    upstash: { url: "", token: "", timeoutMs: 2_000 },
+    upstash: { url: "", token: "", timeoutMs: 2_000, slowMs: 500 },
     namespace: "",
     corsOrigins: [],
     allowAnonymous: false,
@@ -51,6 +51,7 @@ describe("the documented defaults are what the code uses when a setting is unset
         "KV_MAX_BATCH_OPS",
         "KV_MAX_LIST_LIMIT",
         "UPSTASH_TIMEOUT_MS",
+        "KV_SLOW_STORAGE_MS",
         "KV_MAX_IMPORT_BYTES",
         "KV_CHANGE_LOG_SIZE",
         "KV_IDEMPOTENCY_TTL",
@@ -70,6 +71,7 @@ describe("the documented defaults are what the code uses when a setting is unset
     expect(DEFAULTS).toMatchObject({
       limits: expected.limits,
       upstashTimeoutMs: 2_000,
+      slowStorageMs: 500,
       maxImportBytes: 10_485_760,
       changeLogSize: 10_000,
       idempotencyTtlSeconds: 86_400,
@@ -88,6 +90,7 @@ describe("the documented defaults are what the code uses when a setting is unset
       KV_MAX_BATCH_OPS: DEFAULTS.limits.maxBatchOps,
       KV_MAX_LIST_LIMIT: DEFAULTS.limits.maxListLimit,
       UPSTASH_TIMEOUT_MS: DEFAULTS.upstashTimeoutMs,
+      KV_SLOW_STORAGE_MS: DEFAULTS.slowStorageMs,
       KV_MAX_IMPORT_BYTES: DEFAULTS.maxImportBytes,
       KV_CHANGE_LOG_SIZE: DEFAULTS.changeLogSize,
       KV_IDEMPOTENCY_TTL: DEFAULTS.idempotencyTtlSeconds,
@@ -105,6 +108,7 @@ describe("parseConfig", () => {
       KV_MAX_BATCH_OPS: "7",
       KV_MAX_LIST_LIMIT: "50",
       UPSTASH_TIMEOUT_MS: "300",
+      KV_SLOW_STORAGE_MS: "250",
       KV_MAX_IMPORT_BYTES: "1000",
       KV_CHANGE_LOG_SIZE: "20",
       KV_IDEMPOTENCY_TTL: "60",
@@ -114,13 +118,24 @@ describe("parseConfig", () => {
     });
     expect(config).toMatchObject({
       limits: { maxKeyBytes: 64, maxValueBytes: 1, maxMetadataBytes: 9_999_999_999, maxBatchOps: 7, maxListLimit: 50 },
-      upstash: { timeoutMs: 300 },
+      upstash: { timeoutMs: 300, slowMs: 250 },
       maxImportBytes: 1000,
       changeLogSize: 20,
       idempotencyTtlSeconds: 60,
       watch: { pollMs: 10, maxPolls: 3, keepAliveMs: 100 },
       problem: null,
     });
+  });
+
+  it("takes a keep-alive of at most 15 s, and names a longer one as the problem", () => {
+    expect(parseConfig({ ...MEMORY, KV_WATCH_KEEPALIVE_MS: "15000" })).toMatchObject({
+      watch: { keepAliveMs: 15_000 },
+      problem: null,
+    });
+    const longer = parseConfig({ ...MEMORY, KV_WATCH_KEEPALIVE_MS: "15001" });
+    expect(longer.watch.keepAliveMs).toBe(15_000);
+    expect(problemOf(longer)?.setting).toBe("KV_WATCH_KEEPALIVE_MS");
+    expect(problemOf(longer)?.message).toContain("at most 15000");
   });
 
   it.each(["0", "-1", "1.5", "1e3", "abc", "01", "12345678901", "5 5"])(
@@ -186,8 +201,13 @@ describe("parseConfig", () => {
   });
 
   it("keeps the timeout when the Upstash settings are wrong", () => {
-    const config = parseConfig({ ...UPSTASH, UPSTASH_REDIS_REST_URL: "", UPSTASH_TIMEOUT_MS: "123" });
-    expect(config.upstash).toEqual({ url: "", token: "", timeoutMs: 123 });
+    const config = parseConfig({
+      ...UPSTASH,
+      UPSTASH_REDIS_REST_URL: "",
+      UPSTASH_TIMEOUT_MS: "123",
+      KV_SLOW_STORAGE_MS: "45",
+    });
+    expect(config.upstash).toEqual({ url: "", token: "", timeoutMs: 123, slowMs: 45 });
   });
 
   it("reads the CORS allowlist as origins, as browsers send them", () => {
