@@ -2,21 +2,11 @@ import { describe, expect, it } from "vitest";
 import { MAX_TTL_SECONDS } from "../../src/rules/expiry";
 import { parseConfig } from "../../src/settings";
 import { openStore } from "../../src/store/select";
-import { appFetch, type Fetch, problemOf, uniqueKey } from "../support/http";
+import { appFetch, type Fetch, kv, problemOf, putJson, uniqueKey } from "../support/http";
 
 // Edges of transactions, export/import and Idempotency-Key through HTTP on the Map backend:
 // the answers a client gets at limits, on bad input and on retries. (features-suite.ts holds
 // the main behaviour, on both backends.)
-
-const kv = (key: string) => `/v1/kv/${encodeURIComponent(key)}`;
-
-function put(f: Fetch, key: string, value: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return f(kv(key), {
-    method: "PUT",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(value),
-  });
-}
 
 function post(f: Fetch, path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
   return f(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
@@ -50,7 +40,7 @@ describe("transactions with reads and expiry changes", () => {
 
   it("refuses a get among a transaction's operations (reads are its checks), changing nothing", async () => {
     const [a, b] = [uniqueKey("txn-read"), uniqueKey("txn-read")];
-    await put(f, a, 1);
+    await putJson(f, a, 1);
     const res = await post(
       f,
       "/v1/txn",
@@ -68,7 +58,7 @@ describe("transactions with reads and expiry changes", () => {
 
   it("changes an expiry in a transaction, and refuses the whole transaction when the key is missing", async () => {
     const [a, b, missing] = [uniqueKey("txn-exp"), uniqueKey("txn-exp"), uniqueKey("txn-exp")];
-    await put(f, a, 1);
+    await putJson(f, a, 1);
     const res = await post(f, "/v1/txn", JSON.stringify({ checks: [], ops: [{ op: "expire", key: a, ttl: 600 }] }));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { revision: number; results: { expires_at: number; version: number }[] };
@@ -237,7 +227,7 @@ describe("export edges", () => {
   it("exports every key when no prefix is given, with an empty prefix in the header", async () => {
     const f = appFetch({});
     const key = uniqueKey("exp-all");
-    await put(f, key, [1, 2]);
+    await putJson(f, key, [1, 2]);
     const [header, ...lines] = await exportLines(f);
     expect(header).toMatchObject({ format: "edge-kv/1", prefix: "" });
     expect(lines.find((line) => line.key === key)).toMatchObject({ value: [1, 2], expires_at: null, metadata: null });
@@ -292,8 +282,8 @@ describe("single-key write edges", () => {
 
   it("refuses If-Match together with If-None-Match, and If-None-Match on DELETE", async () => {
     const key = uniqueKey("pre");
-    await put(f, key, 1);
-    const both = await put(f, key, 2, { "If-Match": '"1"', "If-None-Match": "*" });
+    await putJson(f, key, 1);
+    const both = await putJson(f, key, 2, { "If-Match": '"1"', "If-None-Match": "*" });
     expect(both.status).toBe(400);
     expect(await problemOf(both)).toMatchObject({
       code: "invalid_precondition",
@@ -330,7 +320,7 @@ describe("single-key write edges", () => {
     ];
     for (const [header, detail] of cases) {
       const key = uniqueKey("meta-bad");
-      const res = await put(f, key, 1, { "KV-Metadata": header });
+      const res = await putJson(f, key, 1, { "KV-Metadata": header });
       expect(res.status, header).toBe(400);
       expect(await problemOf(res), header).toMatchObject({
         code: "invalid_metadata",
@@ -339,7 +329,7 @@ describe("single-key write edges", () => {
       expect((await f(kv(key))).status).toBe(404);
     }
     const escaped = uniqueKey("meta-escaped");
-    expect((await put(f, escaped, 1, { "KV-Metadata": '{"a":"\\ufffd"}' })).status).toBe(201);
+    expect((await putJson(f, escaped, 1, { "KV-Metadata": '{"a":"\\ufffd"}' })).status).toBe(201);
     expect((await f(kv(escaped))).headers.get("kv-metadata")).toBe('{"a":"\\ufffd"}');
   });
 
@@ -364,7 +354,7 @@ describe("single-key write edges", () => {
 
   it("sends metadata back in ASCII, every non-ASCII character escaped", async () => {
     const key = uniqueKey("meta-ascii");
-    await put(f, key, 1, { "KV-Metadata": '{"city":"Z\\u00fcrich","smile":"\\ud83d\\ude00"}' });
+    await putJson(f, key, 1, { "KV-Metadata": '{"city":"Z\\u00fcrich","smile":"\\ud83d\\ude00"}' });
     const res = await f(kv(key));
     expect(res.headers.get("kv-metadata")).toBe('{"city":"Z\\u00fcrich","smile":"\\ud83d\\ude00"}');
     expect(JSON.parse(res.headers.get("kv-metadata") ?? "")).toEqual({ city: "Zürich", smile: "😀" });

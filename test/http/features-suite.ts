@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Fetch, jsonInit, problemOf, uniqueKey } from "../support/http";
+import { type Fetch, jsonInit, kv, problemOf, putJson, uniqueKey } from "../support/http";
 import { readSse, type SseEvent } from "../support/sse";
 
 /** Settings for tests that load the store: a storage time bound no queueing reaches. */
@@ -10,16 +10,6 @@ export type OpenApp = (settings?: Record<string, string>) => Promise<Fetch>;
 
 /** A request's body is JSON: fetch would label a string body text/plain (refused with 415). */
 const JSON_TYPE = { "Content-Type": "application/json" };
-
-const kv = (key: string) => `/v1/kv/${encodeURIComponent(key)}`;
-
-function put(f: Fetch, key: string, value: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return f(kv(key), {
-    method: "PUT",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(value),
-  });
-}
 
 async function versionOf(f: Fetch, key: string): Promise<number> {
   const res = await f(kv(key), { method: "HEAD" });
@@ -53,8 +43,8 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("transfers between two counters at one revision when their versions hold", async () => {
       const f = await open();
       const [a, b] = [uniqueKey("acct"), uniqueKey("acct")];
-      await put(f, a, 50);
-      await put(f, b, 50);
+      await putJson(f, a, 50);
+      await putJson(f, b, 50);
       const [va, vb] = [await versionOf(f, a), await versionOf(f, b)];
       const res = await txn(f, {
         checks: [
@@ -83,7 +73,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("answers 412 txn_check_failed listing every failed check with the current version, and changes nothing", async () => {
       const f = await open();
       const [a, b, fresh] = [uniqueKey("chk"), uniqueKey("chk"), uniqueKey("chk")];
-      await put(f, a, 1);
+      await putJson(f, a, 1);
       const va = await versionOf(f, a);
       const res = await txn(f, {
         checks: [
@@ -107,8 +97,8 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("answers 409 txn_op_failed naming the op that cannot apply, and leaves no trace of the others", async () => {
       const f = await open();
       const [prefix, text] = [uniqueKey("opf"), uniqueKey("opf-text")];
-      await put(f, text, "not a number");
-      await put(f, `${prefix}/kept`, 1, { "KV-Metadata": '{"m":1}' });
+      await putJson(f, text, "not a number");
+      await putJson(f, `${prefix}/kept`, 1, { "KV-Metadata": '{"m":1}' });
       const keptBefore = await f(kv(`${prefix}/kept`));
       const res = await f(
         `/v1/txn`,
@@ -163,7 +153,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const claim = { checks: [{ key: name, absent: true }], ops: [{ op: "put", key: name, value: owner }] };
       expect((await txn(f, claim)).status).toBe(200);
       expect((await txn(f, claim)).status).toBe(412);
-      await put(f, from, { v: 1 });
+      await putJson(f, from, { v: 1 });
       const vf = await versionOf(f, from);
       const renamed = await txn(f, {
         checks: [
@@ -201,7 +191,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       // About atomicity: a generous storage bound keeps a busy machine's queueing from becoming 503s.
       const f = await open(PATIENT);
       const keys = Array.from({ length: 10 }, () => uniqueKey("bank"));
-      for (const key of keys) await put(f, key, 1000);
+      for (const key of keys) await putJson(f, key, 1000);
       let conflicts = 0;
       const transfer = async (n: number) => {
         const from = keys[n % 10] ?? "";
@@ -276,8 +266,8 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const f = await open();
       const key = uniqueKey("idem");
       const createOnly = { "If-None-Match": "*", "Idempotency-Key": `c-${key}` };
-      expect((await put(f, key, 1, createOnly)).status).toBe(201);
-      const retried = await put(f, key, 1, createOnly);
+      expect((await putJson(f, key, 1, createOnly)).status).toBe(201);
+      const retried = await putJson(f, key, 1, createOnly);
       expect(retried.status).toBe(201);
       expect(retried.headers.get("idempotent-replayed")).toBe("true");
       const del = { method: "DELETE", headers: { "Idempotency-Key": `d-${key}` } };
@@ -310,7 +300,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("answers 422 when a retry changes its preconditions or metadata, not the first answer", async () => {
       const f = await open();
       const key = uniqueKey("idem-headers");
-      const first = await put(f, key, 1, { "Idempotency-Key": `h-${key}`, "If-None-Match": "*" });
+      const first = await putJson(f, key, 1, { "Idempotency-Key": `h-${key}`, "If-None-Match": "*" });
       expect(first.status).toBe(201);
       const version = first.headers.get("etag") ?? "";
       const retries: Record<string, string>[] = [
@@ -319,13 +309,13 @@ export function describeFeatures(name: string, open: OpenApp): void {
         { "If-None-Match": "*", "KV-Metadata": '{"m":1}' },
       ];
       for (const changed of retries) {
-        const retry = await put(f, key, 1, { "Idempotency-Key": `h-${key}`, ...changed });
+        const retry = await putJson(f, key, 1, { "Idempotency-Key": `h-${key}`, ...changed });
         expect(await problemOf(retry), JSON.stringify(changed)).toMatchObject({
           status: 422,
           code: "idempotency_key_reused",
         });
       }
-      const same = await put(f, key, 1, { "Idempotency-Key": `h-${key}`, "If-None-Match": "*" });
+      const same = await putJson(f, key, 1, { "Idempotency-Key": `h-${key}`, "If-None-Match": "*" });
       expect(same.status).toBe(201);
       expect(same.headers.get("idempotent-replayed")).toBe("true");
     });
@@ -350,7 +340,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("exports a header line, then every live key in listing order with exact values", async () => {
       const f = await open();
       const prefix = `${uniqueKey("exp")}/`;
-      await put(f, `${prefix}b`, { n: 1 });
+      await putJson(f, `${prefix}b`, { n: 1 });
       await f(kv(`${prefix}a`), {
         method: "PUT",
         headers: { "Content-Type": "application/json", "KV-Metadata": '{"o":"é"}' },
@@ -380,7 +370,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("round-trips export -> import into an empty namespace -> export, lines equal apart from versions", async () => {
       const f = await open();
       const prefix = `${uniqueKey("rt")}/`;
-      for (let i = 0; i < 7; i++) await put(f, `${prefix}k${i}`, { i, big: 12345678901234567890n.toString() });
+      for (let i = 0; i < 7; i++) await putJson(f, `${prefix}k${i}`, { i, big: 12345678901234567890n.toString() });
       await f(kv(`${prefix}m`), {
         method: "PUT",
         headers: { ...JSON_TYPE, "KV-Metadata": '{"tags":["x"]}' },
@@ -407,7 +397,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("skips lines whose expiry passed, lists failed lines with their codes, and honours create_only", async () => {
       const f = await open();
       const prefix = `${uniqueKey("imp")}/`;
-      await put(f, `${prefix}exists`, "old");
+      await putJson(f, `${prefix}exists`, "old");
       const body = [
         JSON.stringify({ key: `${prefix}ok`, value: 1 }),
         JSON.stringify({ key: `${prefix}gone`, value: 1, expires_at: Date.now() - 1000 }),
@@ -455,7 +445,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const headers = { "Idempotency-Key": `imp-${prefix}` };
       const first = await f("/v1/import", { method: "POST", headers, body });
       expect(await first.json()).toMatchObject({ imported: 1 });
-      await put(f, `${prefix}n`, 2);
+      await putJson(f, `${prefix}n`, 2);
       const again = await f("/v1/import", { method: "POST", headers, body });
       expect(again.headers.get("idempotent-replayed")).toBe("true");
       expect(await again.json()).toMatchObject({ imported: 1 });
@@ -478,7 +468,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
           headers: { ...JSON_TYPE, "KV-Metadata": '{"m":1}' },
           body: '{"x":1.50}',
         });
-        await put(f, "elsewhere", 1);
+        await putJson(f, "elsewhere", 1);
         await f(
           "/v1/batch",
           jsonInit("POST", {
@@ -518,7 +508,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const f = await watchApp();
       const prefix = `${uniqueKey("wr")}/`;
       const start = (await (await f(`/v1/export?prefix=none`)).text()).match(/"revision":([0-9]+)/)?.[1] ?? "0";
-      for (let i = 0; i < 6; i++) await put(f, `${prefix}${i}`, i);
+      for (let i = 0; i < 6; i++) await putJson(f, `${prefix}${i}`, i);
       const first = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
       const seen = await first.until((events) => events.length >= 3);
       await first.close();
@@ -544,7 +534,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       try {
         await Promise.all(
           Array.from({ length: 20 }, async (_, writer) => {
-            for (let i = 0; i < 50; i++) await put(f, `${prefix}${writer}/${i}`, i);
+            for (let i = 0; i < 50; i++) await putJson(f, `${prefix}${writer}/${i}`, i);
           }),
         );
         const events = await watch.until((seen) => seen.length >= 1000, 60_000);
@@ -565,7 +555,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       if (((await (await f("/")).json()) as { backend: string }).backend !== "upstash") return;
       const prefix = `${uniqueKey("wz")}/`;
       const start = Number((await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1]);
-      for (let i = 0; i < 6; i++) await put(f, `${prefix}${i}`, i);
+      for (let i = 0; i < 6; i++) await putJson(f, `${prefix}${i}`, i);
       const watch = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
       try {
         const [reset] = await watch.until((events) => events.length >= 1);
@@ -574,7 +564,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
         expect(body.revision).toBeGreaterThanOrEqual(start + 6);
         expect(body.oldest_revision).toBeGreaterThan(start + 1);
         expect(reset?.id).toBe(String(body.revision));
-        await put(f, `${prefix}after`, 1);
+        await putJson(f, `${prefix}after`, 1);
         const events = await watch.until((seen) => seen.length >= 2);
         expect(events.slice(1).map((e) => [e.event, data(e).key])).toEqual([["put", `${prefix}after`]]);
       } finally {
@@ -592,7 +582,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
         expect(data(put1 as SseEvent).expires_at).toEqual(expect.any(Number));
         await new Promise((resolve) => setTimeout(resolve, 600));
         expect((await f(kv(`${prefix}brief`))).status).toBe(404);
-        await put(f, `${prefix}marker`, 1);
+        await putJson(f, `${prefix}marker`, 1);
         const events = await watch.until((seen) => seen.length >= 2);
         expect(events.map((e) => [e.event, data(e).key])).toEqual([
           ["put", `${prefix}brief`],
@@ -608,7 +598,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const prefix = `${uniqueKey("wm")}/`;
       const start = (await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1] ?? "0";
       const first = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
-      await put(f, `${prefix}a`, 1);
+      await putJson(f, `${prefix}a`, 1);
       const seen = await first.until(() => false, 3_000).catch(() => first.events);
       await first.close();
       const upstash = (await (await f("/")).json()) as { backend: string };
@@ -618,7 +608,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
         return;
       }
       expect(first.ended).toBe(true);
-      await put(f, `${prefix}b`, 2);
+      await putJson(f, `${prefix}b`, 2);
       const last = seen.at(-1)?.id ?? start;
       const resumed = readSse(
         await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`, { headers: { "Last-Event-ID": last } }),
@@ -638,7 +628,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       expect(Number(quiet.lastEventId)).toBeGreaterThanOrEqual(Number(start));
       expect(quiet.events).toEqual([]);
       // Written while no stream is open: EventSource reconnects with the id it last saw.
-      await put(f, `${prefix}while-away`, 1);
+      await putJson(f, `${prefix}while-away`, 1);
       const resumed = readSse(
         await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`, {
           headers: { "Last-Event-ID": quiet.lastEventId ?? "" },

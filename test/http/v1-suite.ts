@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Fetch, jsonInit, problemOf, uniqueKey } from "../support/http";
+import { type Fetch, jsonInit, kv, problemOf, putJson, uniqueKey } from "../support/http";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const kv = (key: string) => `/v1/kv/${encodeURIComponent(key)}`;
-
-function put(
-  f: Fetch,
-  key: string,
-  value: unknown,
-  headers: Record<string, string> = {},
-  query = "",
-): Promise<Response> {
-  return f(`${kv(key)}${query}`, {
-    method: "PUT",
-    headers: { "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(value),
-  });
-}
 
 async function versionOf(res: Response): Promise<number> {
   const body = (await res.json()) as { version: number };
@@ -40,12 +25,12 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("creates with 201, replaces with 200, and reads the value itself with its headers", async () => {
         const f = await open();
         const key = uniqueKey();
-        const created = await put(f, key, { a: 1 });
+        const created = await putJson(f, key, { a: 1 });
         expect(created.status).toBe(201);
         const body = (await created.clone().json()) as Record<string, unknown>;
         expect(body).toEqual({ key, version: expect.any(Number), expires_at: null });
         const v1 = await versionOf(created);
-        const replaced = await put(f, key, [1, 2]);
+        const replaced = await putJson(f, key, [1, 2]);
         expect(replaced.status).toBe(200);
         const v2 = await versionOf(replaced);
         expect(v2).toBeGreaterThan(v1);
@@ -71,7 +56,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("answers HEAD with the headers and no body", async () => {
         const f = await open();
         const key = uniqueKey();
-        const version = await versionOf(await put(f, key, "x", { "KV-Metadata": '{"a":1}' }, "?ttl=60"));
+        const version = await versionOf(await putJson(f, key, "x", { "KV-Metadata": '{"a":1}' }, "?ttl=60"));
         const head = await f(kv(key), { method: "HEAD" });
         expect(head.status).toBe(200);
         expect(head.headers.get("etag")).toBe(`"${version}"`);
@@ -84,7 +69,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("answers 304 to If-None-Match with the current version", async () => {
         const f = await open();
         const key = uniqueKey();
-        const version = await versionOf(await put(f, key, 1));
+        const version = await versionOf(await putJson(f, key, 1));
         const same = await f(kv(key), { headers: { "If-None-Match": `"${version}"` } });
         expect(same.status).toBe(304);
         expect(same.headers.get("etag")).toBe(`"${version}"`);
@@ -95,7 +80,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("deletes with 204, then 404", async () => {
         const f = await open();
         const key = uniqueKey();
-        await put(f, key, 1);
+        await putJson(f, key, 1);
         const deleted = await f(kv(key), { method: "DELETE" });
         expect(deleted.status).toBe(204);
         expect(await deleted.text()).toBe("");
@@ -110,16 +95,16 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const key = uniqueKey("shared");
         await f("/set", jsonInit("POST", { key, value: { from: "compat" } }));
         expect(await (await f(kv(key))).json()).toEqual({ from: "compat" });
-        await put(f, key, "from v1");
+        await putJson(f, key, "from v1");
         expect(await (await f(`/get/${encodeURIComponent(key)}`)).json()).toEqual({ value: "from v1" });
       });
 
       it("stores metadata from KV-Metadata, and a PUT without it clears it", async () => {
         const f = await open();
         const key = uniqueKey();
-        await put(f, key, 1, { "KV-Metadata": '{"owner":"ann","tags":["x"]}' });
+        await putJson(f, key, 1, { "KV-Metadata": '{"owner":"ann","tags":["x"]}' });
         expect((await f(kv(key))).headers.get("kv-metadata")).toBe('{"owner":"ann","tags":["x"]}');
-        await put(f, key, 2);
+        await putJson(f, key, 2);
         expect((await f(kv(key))).headers.get("kv-metadata")).toBeNull();
       });
     });
@@ -128,9 +113,9 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("replaces only the version named by If-Match; 412 changes nothing", async () => {
         const f = await open();
         const key = uniqueKey();
-        const v1 = await versionOf(await put(f, key, "one"));
-        const v2 = await versionOf(await put(f, key, "two", { "If-Match": `"${v1}"` }));
-        const stale = await put(f, key, "three", { "If-Match": `"${v1}"` });
+        const v1 = await versionOf(await putJson(f, key, "one"));
+        const v2 = await versionOf(await putJson(f, key, "two", { "If-Match": `"${v1}"` }));
+        const stale = await putJson(f, key, "three", { "If-Match": `"${v1}"` });
         expect(stale.status).toBe(412);
         expect(await problemOf(stale)).toMatchObject({ code: "precondition_failed" });
         const read = await f(kv(key));
@@ -141,8 +126,8 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("creates only with If-None-Match: *", async () => {
         const f = await open();
         const key = uniqueKey();
-        expect((await put(f, key, "first", { "If-None-Match": "*" })).status).toBe(201);
-        const second = await put(f, key, "second", { "If-None-Match": "*" });
+        expect((await putJson(f, key, "first", { "If-None-Match": "*" })).status).toBe(201);
+        const second = await putJson(f, key, "second", { "If-None-Match": "*" });
         expect(second.status).toBe(412);
         expect(await (await f(kv(key))).json()).toBe("first");
       });
@@ -150,7 +135,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("answers 412 to If-Match on a missing key, for PUT, DELETE and PATCH", async () => {
         const f = await open();
         const key = uniqueKey();
-        expect((await put(f, key, 1, { "If-Match": '"1"' })).status).toBe(412);
+        expect((await putJson(f, key, 1, { "If-Match": '"1"' })).status).toBe(412);
         expect((await f(kv(key), { method: "DELETE", headers: { "If-Match": '"1"' } })).status).toBe(412);
         const patch = await f(kv(key), {
           ...jsonInit("PATCH", { persist: true }),
@@ -163,7 +148,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("deletes only the version named by If-Match", async () => {
         const f = await open();
         const key = uniqueKey();
-        const version = await versionOf(await put(f, key, 1));
+        const version = await versionOf(await putJson(f, key, 1));
         expect((await f(kv(key), { method: "DELETE", headers: { "If-Match": `"${version + 1}"` } })).status).toBe(412);
         expect((await f(kv(key))).status).toBe(200);
         expect((await f(kv(key), { method: "DELETE", headers: { "If-Match": `"${version}"` } })).status).toBe(204);
@@ -172,11 +157,11 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("never reuses a version after delete and re-create (no A-B-A)", async () => {
         const f = await open();
         const key = uniqueKey();
-        const before = await versionOf(await put(f, key, "same"));
+        const before = await versionOf(await putJson(f, key, "same"));
         await f(kv(key), { method: "DELETE" });
-        const after = await versionOf(await put(f, key, "same"));
+        const after = await versionOf(await putJson(f, key, "same"));
         expect(after).toBeGreaterThan(before);
-        expect((await put(f, key, "x", { "If-Match": `"${before}"` })).status).toBe(412);
+        expect((await putJson(f, key, "x", { "If-Match": `"${before}"` })).status).toBe(412);
       });
 
       it("refuses a malformed precondition with 400", async () => {
@@ -184,7 +169,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const key = uniqueKey();
         const cases: Record<string, string>[] = [{ "If-Match": "12" }, { "If-Match": "*" }, { "If-None-Match": '"3"' }];
         for (const headers of cases) {
-          const res = await put(f, key, 1, headers);
+          const res = await putJson(f, key, 1, headers);
           expect(res.status).toBe(400);
           expect(await problemOf(res)).toMatchObject({ code: "invalid_precondition" });
         }
@@ -197,7 +182,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const f = await open();
         const key = uniqueKey();
         const before = Date.now();
-        const res = await put(f, key, 1, {}, "?ttl=0.4");
+        const res = await putJson(f, key, 1, {}, "?ttl=0.4");
         const body = (await res.json()) as { expires_at: number };
         expect(body.expires_at).toBeGreaterThanOrEqual(before + 400);
         expect(body.expires_at).toBeLessThan(before + 5_000);
@@ -210,11 +195,11 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const f = await open();
         const key = uniqueKey();
         const at = Math.floor(Date.now() / 1000) + 3600;
-        const first = (await (await put(f, key, 1, {}, `?expires_at=${at}`)).json()) as { expires_at: number };
+        const first = (await (await putJson(f, key, 1, {}, `?expires_at=${at}`)).json()) as { expires_at: number };
         expect(first.expires_at).toBe(at * 1000);
-        const kept = (await (await put(f, key, 2, {}, "?keep_ttl=1")).json()) as { expires_at: number };
+        const kept = (await (await putJson(f, key, 2, {}, "?keep_ttl=1")).json()) as { expires_at: number };
         expect(kept.expires_at).toBe(at * 1000);
-        const cleared = (await (await put(f, key, 3)).json()) as { expires_at: number | null };
+        const cleared = (await (await putJson(f, key, 3)).json()) as { expires_at: number | null };
         expect(cleared.expires_at).toBeNull();
       });
 
@@ -230,7 +215,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       ])("refuses %s with 400 and stores nothing", async (query, code) => {
         const f = await open();
         const key = uniqueKey();
-        const res = await put(f, key, 1, {}, query);
+        const res = await putJson(f, key, 1, {}, query);
         expect(res.status).toBe(400);
         expect((await problemOf(res)).code).toBe(code);
         expect((await f(kv(key))).status).toBe(404);
@@ -239,7 +224,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("changes the expiry with PATCH without rewriting the value", async () => {
         const f = await open();
         const key = uniqueKey();
-        const v1 = await versionOf(await put(f, key, { keep: "me" }));
+        const v1 = await versionOf(await putJson(f, key, { keep: "me" }));
         const patched = await f(kv(key), jsonInit("PATCH", { ttl: 0.4 }));
         expect(patched.status).toBe(200);
         const body = (await patched.clone().json()) as { expires_at: number; version: number };
@@ -264,7 +249,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("refuses a PATCH without exactly one expiry choice, and one on a missing key", async () => {
         const f = await open();
         const key = uniqueKey();
-        await put(f, key, 1);
+        await putJson(f, key, 1);
         for (const body of [{}, { ttl: 5, persist: true }, { persist: false }, { ttl: "5" }]) {
           const res = await f(kv(key), jsonInit("PATCH", body));
           expect(res.status).toBe(400);
@@ -278,11 +263,11 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("refuses metadata that is not a JSON object, or over 1 KiB", async () => {
         const f = await open();
         const key = uniqueKey();
-        const notObject = await put(f, key, 1, { "KV-Metadata": "[1]" });
+        const notObject = await putJson(f, key, 1, { "KV-Metadata": "[1]" });
         expect(notObject.status).toBe(400);
         expect(await problemOf(notObject)).toMatchObject({ code: "invalid_metadata" });
         const metadata = JSON.stringify({ a: "x".repeat(1100) });
-        const big = await put(f, key, 1, { "KV-Metadata": metadata });
+        const big = await putJson(f, key, 1, { "KV-Metadata": metadata });
         expect(big.status).toBe(413);
         expect(await problemOf(big)).toMatchObject({ code: "metadata_too_large", limit: 1024, size: metadata.length });
         expect((await f(kv(key))).status).toBe(404);
@@ -304,7 +289,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("answers 409 for a value that is not an integer and leaves it alone", async () => {
         const f = await open();
         const key = uniqueKey("counter");
-        await put(f, key, "12");
+        await putJson(f, key, "12");
         const res = await f(`${kv(key)}/incr`, jsonInit("POST", { by: 1 }));
         expect(res.status).toBe(409);
         expect(await problemOf(res)).toMatchObject({ code: "not_an_integer" });
@@ -317,7 +302,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         await f(`${kv(key)}/incr`, jsonInit("POST", { by: 2, ttl: 60 }));
         expect(Number((await f(kv(key))).headers.get("kv-expires-at"))).toBeGreaterThan(Date.now());
         const kept = uniqueKey("counter");
-        await put(f, kept, 5);
+        await putJson(f, kept, 5);
         await f(`${kv(kept)}/incr`, jsonInit("POST", { ttl: 60 }));
         expect((await f(kv(kept))).headers.get("kv-expires-at")).toBeNull();
       });
@@ -359,7 +344,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const names = ["b", "a", "c/1", "c", "é", "\u{1F642}", "\u{FFFD}", "d", "e", "f"];
         for (const name of names) {
           const query = name === "c" || name === "e" ? "?ttl=0.3" : "";
-          await put(f, prefix + name, name, {}, query);
+          await putJson(f, prefix + name, name, {}, query);
         }
         await sleep(600);
         const { keys, pages } = await listAll(f, prefix, 2);
@@ -370,7 +355,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("reports version, expiry and metadata of each key", async () => {
         const f = await open();
         const prefix = `${uniqueKey("list")}/`;
-        const version = await versionOf(await put(f, `${prefix}x`, 1, { "KV-Metadata": '{"m":true}' }, "?ttl=60"));
+        const version = await versionOf(await putJson(f, `${prefix}x`, 1, { "KV-Metadata": '{"m":true}' }, "?ttl=60"));
         const body = (await (await f(`/v1/kv?prefix=${encodeURIComponent(prefix)}`)).json()) as ListBody;
         expect(body.keys).toEqual([
           { key: `${prefix}x`, version, expires_at: expect.any(Number), metadata: { m: true } },
@@ -381,7 +366,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
       it("keeps a key that exists throughout exactly once while others are written", async () => {
         const f = await open();
         const prefix = `${uniqueKey("list")}/`;
-        for (const n of ["k0", "k2", "k4", "k6", "k8"]) await put(f, prefix + n, n);
+        for (const n of ["k0", "k2", "k4", "k6", "k8"]) await putJson(f, prefix + n, n);
         const seen: string[] = [];
         let cursor: string | null = null;
         let round = 0;
@@ -392,8 +377,8 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
           seen.push(...body.keys.map((k) => k.key.slice(prefix.length)));
           cursor = body.cursor;
           // Between pages: add keys before and after the cursor, delete an unseen odd one.
-          await put(f, `${prefix}k${round * 2 + 1}`, "new");
-          await put(f, `${prefix}a${round}`, "before");
+          await putJson(f, `${prefix}k${round * 2 + 1}`, "new");
+          await putJson(f, `${prefix}a${round}`, "before");
           round++;
         } while (cursor !== null);
         for (const stable of ["k0", "k2", "k4", "k6", "k8"]) expect(seen.filter((k) => k === stable)).toHaveLength(1);
@@ -456,7 +441,7 @@ export function describeV1Api(name: string, open: () => Promise<Fetch>): void {
         const f = await open();
         const key = uniqueKey("batch");
         const missing = uniqueKey("batch-missing");
-        const written = await versionOf(await put(f, key, "v"));
+        const written = await versionOf(await putJson(f, key, "v"));
         const at = Math.floor(Date.now() / 1000) + 100;
         const res = await f(
           "/v1/batch",

@@ -1,7 +1,7 @@
-import { assert, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scope } from "../../src/auth";
 import { type Fetch, jsonInit, problemOf } from "../support/http";
-import { TEAM_PREFIX, TOKENS, tokenApp, withToken } from "./tokens";
+import { expectUntouched, TEAM_PREFIX, TOKENS, tokenApp, withToken, writeSentinel } from "./tokens";
 
 const app = tokenApp();
 const admin = withToken(app, TOKENS.admin);
@@ -112,21 +112,6 @@ function allowed(caller: Caller, route: RouteCase, inTeam: boolean): boolean {
 }
 
 /** Writes the sentinel value 41 and returns its ETag, so any later write shows as a new version. */
-async function sentinel(key: string): Promise<string> {
-  const res = await admin(`/v1/kv/${enc(key)}`, jsonInit("PUT", 41));
-  expect(res.status).toBe(201);
-  const etag = res.headers.get("etag");
-  assert.isNotNull(etag, "a written value has an ETag");
-  return etag;
-}
-
-async function expectUntouched(key: string, etag: string): Promise<void> {
-  const res = await admin(`/v1/kv/${enc(key)}`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get("etag")).toBe(etag);
-  expect(res.headers.get("kv-expires-at")).toBeNull();
-  expect(await res.json()).toBe(41);
-}
 
 describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
   const target = (inTeam: boolean) => `${inTeam ? TEAM_PREFIX : "other/"}${crypto.randomUUID()}`;
@@ -134,13 +119,13 @@ describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
 
   it("answers 401 without a token, with a Bearer challenge, touching nothing", async () => {
     const key = target(false);
-    const etag = await sentinel(key);
+    const etag = await writeSentinel(admin, key);
     const res = await route.call(withToken(app, undefined), subject(key));
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="edge-kv"');
     if (route.name.startsWith("HEAD")) expect(await res.text()).toBe("");
     else expect(await problemOf(res)).toMatchObject({ code: "unauthorized" });
-    await expectUntouched(key, etag);
+    await expectUntouched(admin, key, etag);
   });
 
   it.each([
@@ -150,12 +135,12 @@ describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
     ["a configured token with a changed letter", `${TOKENS.write.slice(0, -1)}x`],
   ])("answers 401 invalid_token for %s", async (_label, token) => {
     const key = target(false);
-    const etag = await sentinel(key);
+    const etag = await writeSentinel(admin, key);
     const res = await route.call(withToken(app, token), subject(key));
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="edge-kv", error="invalid_token"');
     if (!route.name.startsWith("HEAD")) expect(await problemOf(res)).toMatchObject({ code: "invalid_token" });
-    await expectUntouched(key, etag);
+    await expectUntouched(admin, key, etag);
   });
 
   it("answers 401 for another auth scheme", async () => {
@@ -180,7 +165,7 @@ describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
       const ok = allowed(caller, route, inTeam);
       it(`${caller.name}, ${where}: ${ok ? "allowed" : "403"}`, async () => {
         const key = target(inTeam);
-        const etag = await sentinel(key);
+        const etag = await writeSentinel(admin, key);
         const res = await route.call(withToken(app, caller.token), subject(key));
         if (ok) {
           expect([401, 403]).not.toContain(res.status);
@@ -200,7 +185,7 @@ describe.each(ROUTES)("$name needs $scope ($reach)", (route) => {
           expect(problem).toMatchObject({ code: "forbidden", scope: route.scope });
           expect(JSON.stringify(problem)).not.toContain(caller.token);
         }
-        await expectUntouched(key, etag);
+        await expectUntouched(admin, key, etag);
       });
     }
   }

@@ -1,8 +1,8 @@
-import { assert, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { groupRoutes, routeSpecOf } from "../../src/http/route";
 import { type Fetch, jsonInit, problemOf } from "../support/http";
-import { TEAM_PREFIX, TOKENS, tokenApp, withToken } from "./tokens";
+import { expectUntouched, TEAM_PREFIX, TOKENS, tokenApp, withToken, writeSentinel } from "./tokens";
 
 // A token limited to "team/" must refuse every key that merely contains "team/" or
 // resembles it: the prefix check is "starts with", not "contains" nor "is a prefix of".
@@ -137,21 +137,6 @@ const PREFIXED: { route: string; path: (prefix: string) => string }[] = [
 const STORE_WIDE = ["POST /v1/admin/reindex"];
 
 /** Writes the sentinel value 41 and returns its ETag, so any later write shows as a new version. */
-async function sentinel(key: string): Promise<string> {
-  const res = await admin(`/v1/kv/${enc(key)}`, jsonInit("PUT", 41));
-  expect([200, 201]).toContain(res.status);
-  const etag = res.headers.get("etag");
-  assert.isNotNull(etag, "a written value has an ETag");
-  return etag;
-}
-
-async function expectUntouched(key: string, etag: string): Promise<void> {
-  const res = await admin(`/v1/kv/${enc(key)}`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get("etag")).toBe(etag);
-  expect(res.headers.get("kv-expires-at")).toBeNull();
-  expect(await res.json()).toBe(41);
-}
 
 /** A refused call's status; a stream that was not refused is cancelled, so the test ends. */
 async function statusOf(res: Response): Promise<number> {
@@ -178,7 +163,7 @@ describe("the lookalike cases cover every data route", () => {
 describe.each(KEYED)("$route with a team token", (route) => {
   it.each(lookalikes())("refuses a key that $name ($key)", async ({ key }) => {
     const inside = `${TEAM_PREFIX}${crypto.randomUUID()}`;
-    const etag = await sentinel(key);
+    const etag = await writeSentinel(admin, key);
     const res = await route.call(route.caller, key, inside);
     if (route.refusal === "failed line") {
       expect(res.status).toBe(200);
@@ -187,14 +172,14 @@ describe.each(KEYED)("$route with a team token", (route) => {
       expect(await statusOf(res)).toBe(403);
       if (!route.route.startsWith("HEAD")) expect(await problemOf(res)).toMatchObject({ code: "forbidden" });
     }
-    await expectUntouched(key, etag);
+    await expectUntouched(admin, key, etag);
     // Nothing of the request ran: the key inside the prefix was not written either.
     expect((await admin(`/v1/kv/${enc(inside)}`)).status).toBe(404);
   });
 
   it("serves a key inside the prefix (the refusal above is the prefix's doing)", async () => {
     const inside = `${TEAM_PREFIX}${crypto.randomUUID()}`;
-    await sentinel(inside);
+    await writeSentinel(admin, inside);
     const res = await route.call(route.caller, inside, `${TEAM_PREFIX}${crypto.randomUUID()}`);
     expect([401, 403]).not.toContain(res.status);
     expect(res.status).toBeLessThan(500);

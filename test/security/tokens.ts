@@ -1,4 +1,5 @@
-import { appFetch, type Fetch } from "../support/http";
+import { assert, expect } from "vitest";
+import { appFetch, type Fetch, jsonInit } from "../support/http";
 
 /** Tokens used by the security tests; each is a valid bearer token of 16+ characters. */
 export const TOKENS = {
@@ -32,4 +33,22 @@ export function withToken(f: Fetch, token: string | undefined): Fetch {
 /** The app on the memory backend with every token of TOKEN_BINDINGS configured. */
 export function tokenApp(extra: Partial<Record<keyof Env, string>> = {}): Fetch {
   return appFetch({ ...TOKEN_BINDINGS, ...extra });
+}
+
+/** Writes 41 at `key` with the admin token, as a sentinel a refused request must not touch; its ETag. */
+export async function writeSentinel(admin: Fetch, key: string): Promise<string> {
+  const res = await admin(`/v1/kv/${encodeURIComponent(key)}`, jsonInit("PUT", 41));
+  expect([200, 201]).toContain(res.status);
+  const etag = res.headers.get("etag");
+  assert.isNotNull(etag, "a written value has an ETag");
+  return etag;
+}
+
+/** Asserts the sentinel at `key` is as written: same ETag, no expiry, value 41. */
+export async function expectUntouched(admin: Fetch, key: string, etag: string): Promise<void> {
+  const res = await admin(`/v1/kv/${encodeURIComponent(key)}`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("etag")).toBe(etag);
+  expect(res.headers.get("kv-expires-at")).toBeNull();
+  expect(await res.json()).toBe(41);
 }

@@ -35,6 +35,26 @@ export function jsonInit(method: string, body: unknown): RequestInit {
   return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
 }
 
+/** The v1 path of a key, percent-encoded. */
+export function kv(key: string): string {
+  return `/v1/kv/${encodeURIComponent(key)}`;
+}
+
+/** `PUT /v1/kv/{key}` with `value` as its JSON body (and a query such as `?ttl=1`). */
+export function putJson(
+  f: Fetch,
+  key: string,
+  value: unknown,
+  headers: Record<string, string> = {},
+  query = "",
+): Promise<Response> {
+  return f(`${kv(key)}${query}`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(value),
+  });
+}
+
 /** Reads a problem body, checking its media type and required members. */
 export async function problemOf(
   response: Response,
