@@ -120,10 +120,12 @@ export function route(spec: RouteSpec): MiddlewareHandler<AppEnv> {
       access = await authenticate(setup.tokens, c.req.header("authorization"));
     } catch (error) {
       // Guesses at a token spend the budget of the address they come from.
-      if (error instanceof ApiError && error.status === 401) await spendBudget(limiter, address);
+      if (error instanceof ApiError && error.status === 401 && limiter !== undefined)
+        await spendBudget(limiter, address);
       throw error;
     }
-    await spendBudget(limiter, access.caller ?? address);
+    // Without a limiter bound (local development, tests) there is nothing to wait for.
+    if (limiter !== undefined) await spendBudget(limiter, access.caller ?? address);
     if (spec.storeWide === true) access.requireStoreWide(spec.scope);
     c.set("access", access);
     c.set("scope", spec.scope);
@@ -140,8 +142,8 @@ const RATE_LIMIT_PERIOD_SECONDS = 60;
  * Counts one request against the caller's budget (Workers Rate Limiting; no
  * limiter bound, no limit) and refuses it with 429 when the budget is spent.
  */
-async function spendBudget(limiter: RateLimit | undefined, caller: string): Promise<void> {
-  if (limiter === undefined || (await limiter.limit({ key: caller })).success) return;
+async function spendBudget(limiter: RateLimit, caller: string): Promise<void> {
+  if ((await limiter.limit({ key: caller })).success) return;
   throw new ApiError("rate_limited", {
     detail: "Too many requests from this caller; retry later",
     headers: { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) },
@@ -339,8 +341,9 @@ export function query<S extends v.GenericSchema, P extends string>(
   options: { prefix?: (query: v.InferOutput<S>) => string } = {},
 ): MiddlewareHandler<AppEnv, P, Input<"query", v.InferInput<S>, v.InferOutput<S>>> {
   const read = queryReader(schema);
+  const absent = absentInput(schema, "invalid_query");
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const parsed = validate(schema, read(c.req.query()), "invalid_query");
+    const parsed = c.req.url.includes("?") ? validate(schema, read(c.req.query()), "invalid_query") : absent();
     if (options.prefix !== undefined) c.get("access").requirePrefix(c.get("scope"), options.prefix(parsed));
     c.req.addValidatedData("query", parsed as object);
     await next();
@@ -354,6 +357,20 @@ export function query<S extends v.GenericSchema, P extends string>(
 }
 
 /**
+ * The validated form of an input the request does not send at all (no query
+ * string, none of the headers): the same for every such request, so it is
+ * validated once and shared, frozen so that no handler changes it for the
+ * next. An input whose absence is refused throws each time, and nothing is kept.
+ */
+function absentInput<S extends v.GenericSchema>(schema: S, code: ProblemCode): () => v.InferOutput<S> {
+  let known: v.InferOutput<S> | undefined;
+  return () => {
+    known ??= Object.freeze(validate(schema, {}, code));
+    return known;
+  };
+}
+
+/**
  * Request headers the schema names (with their usual capitalisation), validated;
  * a problem reports the first of `codes`.
  */
@@ -362,13 +379,20 @@ export function headers<S extends v.GenericSchema, P extends string>(
   codes: ProblemCode[] = [],
 ): MiddlewareHandler<AppEnv, P, Input<"header", v.InferInput<S>, v.InferOutput<S>>> {
   const names = Object.keys((schema as unknown as { entries?: Record<string, unknown> }).entries ?? {});
+  const code = codes[0] ?? "invalid_query";
+  const absent = absentInput(schema, code);
   const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
     const raw: Record<string, string> = {};
+    let present = false;
     for (const name of names) {
       const value = c.req.header(name);
-      if (value !== undefined) raw[name] = value;
+      if (value !== undefined) {
+        raw[name] = value;
+        present = true;
+      }
     }
-    c.req.addValidatedData("header", validate(schema, raw, codes[0] ?? "invalid_query") as object);
+    const parsed = present ? validate(schema, raw, code) : absent();
+    c.req.addValidatedData("header", parsed as object);
     await next();
   };
   return mark(validator, INPUT_SPEC, { target: "header", schema, codes, claimsKeys: false } satisfies InputSpec);

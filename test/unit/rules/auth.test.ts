@@ -283,7 +283,7 @@ describe("authenticate", () => {
   });
 
   it("verifies the header when tokens are configured", async () => {
-    expect((await rejection(authenticate(table(), undefined))).code).toBe("unauthorized");
+    expect((await rejection(Promise.resolve(authenticate(table(), undefined)))).code).toBe("unauthorized");
     const access = await authenticate(table(), `Bearer ${WRITE}`);
     expect(access.caller).toMatch(/^[0-9a-f]{64}$/);
   });
