@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import type { Answer } from "../support/client";
 
 /** A step's outcome differed from the model's prediction. */
@@ -52,4 +53,17 @@ export function etagVersion(answer: Answer): number {
 /** A Mismatch when `error` (a model check's verdict) is not null. */
 export function check(error: string | null, answer: Answer): void {
   if (error !== null) fail(error, answer);
+}
+
+/**
+ * Runs a property once per `numRuns`, stopping at the first failure without
+ * shrinking (each run replays whole sequences against a server); a failure
+ * throws with the seed and path that reproduce it (fc.check's `seed` and `path`).
+ */
+export async function checkProperty<Ts>(property: fc.IAsyncProperty<Ts>, numRuns: number): Promise<void> {
+  const details = await fc.check(property, { numRuns, endOnFailure: true });
+  if (!details.failed) return;
+  const error = details.errorInstance;
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new Error(`seed ${details.seed}, path ${details.counterexamplePath}: ${reason}`);
 }
