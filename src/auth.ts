@@ -98,6 +98,11 @@ export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
+/** Bytes as lower-case hexadecimal text. */
+export function hexOf(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 /**
  * Compares two byte arrays in time that depends only on their lengths, never
  * on where they differ. Used on SHA-256 digests, whose lengths are equal.
@@ -193,7 +198,7 @@ export class TokenTable {
       if (constantTimeEqual(digest, entry.digest)) grants.push({ scope: entry.scope, prefix: entry.prefix });
     }
     if (grants.length === 0) return null;
-    const holder = { grants, id: Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("") };
+    const holder = { grants, id: hexOf(digest) };
     remember(this.verified, token, holder);
     return holder;
   }

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import * as v from "valibot";
+import { hexOf, sha256 } from "../auth";
 import { ApiError } from "../problems";
 import type { IdempotencyClaim, ResultOf, RunOptions, RunOutcome, StoreOp } from "../store/types";
 import { type AppEnv, type InputSpec, markInput } from "./route";
@@ -54,10 +55,6 @@ export function idempotent<P extends string>(): MiddlewareHandler<AppEnv, P> {
   } satisfies InputSpec);
 }
 
-function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 /** The claim of the request's Idempotency-Key, if it sent one: the caller's record of this request. */
 export async function claimOf(c: Context<AppEnv>): Promise<IdempotencyClaim | undefined> {
   const key = c.get("idempotencyKey");
@@ -65,7 +62,7 @@ export async function claimOf(c: Context<AppEnv>): Promise<IdempotencyClaim | un
   const url = new URL(c.req.url);
   const conditions = FINGERPRINTED_HEADERS.map((name) => c.req.header(name) ?? "").join("\n");
   const request = `${c.req.method}\n${url.pathname}${url.search}\n${conditions}\n${c.get("bodyText") ?? ""}`;
-  const fingerprint = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(request)));
+  const fingerprint = hexOf(await sha256(request));
   return {
     id: `${c.get("access").caller ?? "anonymous"}:${key}`,
     fingerprint,

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BACKENDS, type BackendApp, openBackend, skipReasonOf } from "../support/backends";
-import { type Fetch, problemOf, uniqueKey } from "../support/http";
+import { type Fetch, kv, problemOf, uniqueKey } from "../support/http";
 
 // Numbers in request JSON (issue 16, items 5 and 6). The bodies are written as
 // text: JSON.stringify would turn 2.0 into 2 and 1E+2 into 100.
 
-const kv = (key: string) => `/v1/kv/${encodeURIComponent(key)}`;
 const q = (key: string) => JSON.stringify(key);
 
 function post(f: Fetch, path: string, body: string): Promise<Response> {

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BACKENDS, type BackendApp, openBackend, skipReasonOf } from "../support/backends";
-import { appFetch, type Fetch, jsonInit, problemOf, uniqueKey } from "../support/http";
+import { appFetch, type Fetch, jsonInit, kv, problemOf, uniqueKey } from "../support/http";
 import { sharedBridge, uniquePrefix, upstashSettings } from "../support/upstash";
 import { TOKEN_BINDINGS, TOKENS, withToken } from "./tokens";
 
 // What a hostile-input review of the worker found (issue 16): health that hides a
 // misconfiguration, JSON deep enough to overflow the parser, hand-made cursors,
 // and preflights that needed a token.
-
-const kv = (key: string) => `/v1/kv/${encodeURIComponent(key)}`;
 
 /** Settings of the Upstash backend whose storage is never reached (auth and config fail first). */
 const UNREACHABLE_UPSTASH = {
