@@ -21,19 +21,13 @@ const STUBBED = {
   KV_ALLOW_ANONYMOUS: "true",
 };
 
-/** A reply as the client receives it: it asks for base64, so strings travel encoded at every depth. */
-function encoded(value: unknown): unknown {
-  if (typeof value === "string") return btoa(value);
-  return Array.isArray(value) ? value.map(encoded) : value;
-}
-
 /** Answers each Upstash request in turn with the next reply (an Error is a network failure). */
 function stubUpstash(...replies: unknown[]) {
   let call = 0;
   return vi.spyOn(globalThis, "fetch").mockImplementation(async () => {
     const reply = replies[Math.min(call++, replies.length - 1)];
     if (reply instanceof Error) throw reply;
-    return Response.json({ result: encoded(reply) });
+    return Response.json({ result: reply });
   });
 }
 

@@ -142,12 +142,8 @@ describe("upstash replies of the wrong shape", () => {
     ["GET /exists/k", "/exists/k", "yes", "EXISTS"],
     ["GET /get/k", "/get/k", 7, "GET"],
   ])("%s answers 503 storage_unavailable for the reply %j", async (_name, path, result, what) => {
-    // The client asks for base64 (Upstash-Encoding): strings travel base64-encoded at every depth.
-    const encode = (value: unknown): unknown =>
-      typeof value === "string" ? btoa(value) : Array.isArray(value) ? value.map(encode) : value;
-    const fetchSpy = vi
-      .spyOn(globalThis, "fetch")
-      .mockImplementation(async () => Response.json({ result: encode(result) }));
+    // The client asks for plain replies (no Upstash-Encoding): strings travel as JSON strings.
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ result }));
     try {
       const res = await appFetch(settings)(path);
       expect(fetchSpy).toHaveBeenCalled();
