@@ -21,10 +21,11 @@ export async function readBoundedText(request: Request, limit: number): Promise<
   const header = request.headers.get("content-length");
   const declared = header !== null && /^[0-9]+$/.test(header) ? Number(header) : null;
   if (declared !== null && declared > limit) throw tooLarge(limit, declared);
-  if (request.body === null) return "";
   // A declared length within the limit: read it whole (HTTP framing holds the
-  // body to that length), skipping the chunk-by-chunk loop.
+  // body to that length), skipping the chunk-by-chunk loop and the stream
+  // object `request.body` would make.
   if (declared !== null) return decodeUtf8(new Uint8Array(await request.arrayBuffer()), limit);
+  if (request.body === null) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
