@@ -1,3 +1,6 @@
+import type { TypedResponse } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { InvalidJSONValue, JSONParsed, JSONValue } from "hono/utils/types";
 import { type ApiError, problemBody } from "../problems";
 import { metadataHeader } from "../rules/json";
 import { etagOf } from "../rules/preconditions";
@@ -43,6 +46,21 @@ export function jsonText(body: string, status = 200, headers: Record<string, str
     status,
     headers: { "Content-Type": "application/json", ...SECURITY_HEADERS, ...headers },
   });
+}
+
+/**
+ * A JSON answer of `body`, with the security headers from the start, typed as
+ * Hono's `c.json` types its answers (what `hc<AppType>` and the OpenAPI checks
+ * read). Unlike `c.json`, it leaves the frame no header to add afterwards: in
+ * workerd, setting seven headers on a made Response cost more CPU than the
+ * rest of a write's answer.
+ */
+export function jsonAnswer<T extends JSONValue | object | InvalidJSONValue, S extends ContentfulStatusCode = 200>(
+  body: T,
+  status: S = 200 as S,
+  headers: Record<string, string> = {},
+): Response & TypedResponse<JSONParsed<T>, S, "json"> {
+  return jsonText(JSON.stringify(body), status, headers) as Response & TypedResponse<JSONParsed<T>, S, "json">;
 }
 
 /** The HTTP response of an error: its problem body, with the security headers. */

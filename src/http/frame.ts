@@ -128,7 +128,7 @@ export const frame = createMiddleware<AppEnv>(async (c, next) => {
     if (preflight instanceof Response) c.res = preflight;
   }
   const headers = c.res.headers;
-  // Answers built by jsonText and problemResponse carry the security headers already.
+  // Answers built by jsonAnswer, jsonText and problemResponse carry the security headers already.
   if (!headers.has("X-Content-Type-Options")) {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
       if (!headers.has(name)) headers.set(name, value);

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { jsonText } from "../http/answers";
+import { jsonAnswer, jsonText } from "../http/answers";
 import { type AppEnv, jsonBody, pathKey, route } from "../http/route";
 import { idempotent, runWrite } from "../http/writes";
 import { keyNotFound } from "../problems";
@@ -42,7 +42,7 @@ export const compatRoutes = new Hono<AppEnv>()
       const json = valueText(value, c.get("setup").config.limits.maxValueBytes);
       const expiry = chosenExpiry({ ttl }, Date.now(), { kind: "none" });
       await runWrite(c, { op: "put", key, input: { json, expiry, metadata: null, condition: { kind: "always" } } });
-      return c.json({ message: `Key '${key}' stored successfully` });
+      return jsonAnswer({ message: `Key '${key}' stored successfully` });
     },
   )
   .get(
@@ -83,7 +83,7 @@ export const compatRoutes = new Hono<AppEnv>()
       const { key } = c.req.valid("param");
       const { result } = await runWrite(c, { op: "delete", key, condition: { kind: "always" } });
       if (result.status !== "deleted") throw keyNotFound(key);
-      return c.json({ message: `Key '${key}' deleted successfully` });
+      return jsonAnswer({ message: `Key '${key}' deleted successfully` });
     },
   )
   .get(
@@ -99,6 +99,6 @@ export const compatRoutes = new Hono<AppEnv>()
     pathKey(),
     async (c) => {
       const { key } = c.req.valid("param");
-      return c.json({ key, exists: await c.get("store").exists(key) });
+      return jsonAnswer({ key, exists: await c.get("store").exists(key) });
     },
   );

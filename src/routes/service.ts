@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { RouterRoute } from "hono/types";
+import { jsonAnswer } from "../http/answers";
 import { DOCS_CSP, DOCS_PAGE } from "../http/docs-page";
 import { type AppEnv, route } from "../http/route";
 import { HealthAnswer } from "../schemas";
@@ -29,9 +30,9 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
       (c) => {
         const { config, problem } = c.get("setup");
         const base = { message: "KV Service is running", backend: config.backend };
-        if (problem === null) return c.json({ ...base, status: "ok" as const });
+        if (problem === null) return jsonAnswer({ ...base, status: "ok" as const });
         const { setting, settings } = problem.extras;
-        return c.json({
+        return jsonAnswer({
           ...base,
           status: "misconfigured" as const,
           code: problem.code,
@@ -54,7 +55,7 @@ export function serviceRoutes(routes: () => readonly RouterRoute[]) {
         // Loaded on first use: the document's code (JSON Schema conversion) is no start-up cost.
         const { openApiDocument } = await import("../http/openapi");
         document ??= openApiDocument(routes());
-        return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
+        return jsonAnswer({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
       },
     )
     .get(

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { entryHeaders, jsonText, jsonWithRaw } from "../http/answers";
+import { entryHeaders, jsonAnswer, jsonText, jsonWithRaw } from "../http/answers";
 import { type AppEnv, headers, jsonBody, pathKey, query, type ResponseDoc, route } from "../http/route";
 import { idempotent, runWrite } from "../http/writes";
 import { ApiError, keyNotFound } from "../problems";
@@ -79,7 +79,7 @@ export const v1Routes = new Hono<AppEnv>()
       const json = valueText(c.req.valid("json"), limits.maxValueBytes);
       const { result } = await runWrite(c, { op: "put", key, input: { json, expiry, metadata, condition } });
       if (result.status === "conflict") throw preconditionFailed(key);
-      return c.json(
+      return jsonAnswer(
         { key, version: result.version, expires_at: result.expiresAt },
         result.status === "created" ? 201 : 200,
         {
@@ -168,7 +168,7 @@ export const v1Routes = new Hono<AppEnv>()
       const condition = writeConditionOf(c.req.valid("header"), false);
       const { result } = await runWrite(c, { op: "expire", key, expiry, condition });
       if (result.status !== "updated") throw result.status === "conflict" ? preconditionFailed(key) : keyNotFound(key);
-      return c.json({ key, version: result.version, expires_at: result.expiresAt }, 200, {
+      return jsonAnswer({ key, version: result.version, expires_at: result.expiresAt }, 200, {
         ETag: etagOf(result.version),
       });
     },
@@ -260,5 +260,5 @@ export const v1Routes = new Hono<AppEnv>()
       summary: "Add keys written outside the API (older services, redis-cli) to the ordered listing",
       responses: { 200: { description: "Done", schema: ReindexAnswer, example: { indexed: 3 } } },
     }),
-    async (c) => c.json({ indexed: await c.get("store").reindex() }),
+    async (c) => jsonAnswer({ indexed: await c.get("store").reindex() }),
   );
