@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type * as v from "valibot";
-import { jsonText, jsonWithRaw } from "../http/answers";
+import { jsonAnswer, jsonWithRaw } from "../http/answers";
 import { type AppEnv, ndjsonBody, query, route } from "../http/route";
 import { claimOf, idempotencyInFlight, idempotencyKeyReused, idempotent } from "../http/writes";
 import { ApiError, type ProblemCode, problemBody, toApiError } from "../problems";
@@ -222,12 +222,11 @@ export const backupRoutes = new Hono<AppEnv>()
         if (running !== undefined) await c.get("store").release(running);
       }
       failed.sort((a, b) => a.line - b.line);
-      const answer = JSON.stringify({
+      return jsonAnswer({
         imported,
         skipped,
         failed: failed.slice(0, LISTED_FAILURES),
         failed_not_listed: Math.max(0, failed.length - LISTED_FAILURES),
       } satisfies v.InferOutput<typeof ImportAnswer>);
-      return jsonText(answer);
     },
   );

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type * as v from "valibot";
 import { jsonAnswer, jsonText } from "../http/answers";
 import { type AppEnv, jsonBody, pathKey, route } from "../http/route";
 import { idempotent, runWrite } from "../http/writes";
@@ -59,7 +60,7 @@ export const compatRoutes = new Hono<AppEnv>()
       const { key } = c.req.valid("param");
       const json = await c.get("store").getJson(key);
       if (json === null) throw keyNotFound(key);
-      return jsonText(`{"value":${json}}`);
+      return jsonText<v.InferOutput<typeof ValueAnswer>>(`{"value":${json}}`);
     },
   )
   .delete(

@@ -180,7 +180,7 @@ export const operationRoutes = new Hono<AppEnv>()
         ops.map((op, index) => storeOpOf(op, index, limits, now)),
       );
       const results = outcome.kind === "done" ? outcome.results : [];
-      return jsonText(`{"results":[${results.map(resultJson).join(",")}]}`);
+      return jsonText<v.InferOutput<typeof BatchAnswer>>(`{"results":[${results.map(resultJson).join(",")}]}`);
     },
   )
   .post(
@@ -280,6 +280,8 @@ export const operationRoutes = new Hono<AppEnv>()
           },
         });
       }
-      return jsonText(`{"revision":${outcome.revision},"results":[${outcome.results.map(resultJson).join(",")}]}`);
+      return jsonText<v.InferOutput<typeof TxnAnswer>>(
+        `{"revision":${outcome.revision},"results":[${outcome.results.map(resultJson).join(",")}]}`,
+      );
     },
   );

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type * as v from "valibot";
 import { entryHeaders, jsonAnswer, jsonText, jsonWithRaw } from "../http/answers";
 import { type AppEnv, headers, jsonBody, pathKey, query, type ResponseDoc, route } from "../http/route";
 import { idempotent, runWrite } from "../http/writes";
@@ -203,9 +204,13 @@ export const v1Routes = new Hono<AppEnv>()
           extras: { key },
         });
       }
-      return jsonText(jsonWithRaw({ version: result.version }, { value: result.value }), 200, {
-        ETag: etagOf(result.version),
-      });
+      return jsonText<v.InferOutput<typeof IncrAnswer>>(
+        jsonWithRaw({ version: result.version }, { value: result.value }),
+        200,
+        {
+          ETag: etagOf(result.version),
+        },
+      );
     },
   )
   .get(
@@ -248,7 +253,9 @@ export const v1Routes = new Hono<AppEnv>()
         ),
       );
       const next = page.complete || last === undefined ? null : encodeCursor(prefix, last.key);
-      return jsonText(`{"keys":[${keys.join(",")}],"cursor":${JSON.stringify(next)},"complete":${page.complete}}`);
+      return jsonText<v.InferOutput<typeof ListAnswer>>(
+        `{"keys":[${keys.join(",")}],"cursor":${JSON.stringify(next)},"complete":${page.complete}}`,
+      );
     },
   )
   .post(

@@ -18,11 +18,19 @@ export async function example(): Promise<string[]> {
     void [message, version];
   }
   const counted = await byKey.incr.$post({ param: { key: "visits" }, json: { by: 2 } });
-  // Answers built as JSON text (listing, incr, reads) are typed `unknown`: say what you expect.
-  if (counted.status === 200) void ((await counted.json()) as { value: number }).value;
+  if (counted.status === 200) void ((await counted.json()).value satisfies number);
+  const batch = await kv.v1.batch.$post({ json: { ops: [{ op: "get", key: "greeting" }] } });
+  if (batch.status === 200) {
+    for (const result of (await batch.json()).results) void [result.status satisfies number, result.code];
+  }
+  const txn = await kv.v1.txn.$post({
+    json: { checks: [{ key: "claim/ann", absent: true }], ops: [{ op: "put", key: "claim/ann", value: "user/1" }] },
+  });
+  if (txn.status === 200) void ((await txn.json()).revision satisfies number);
   const page = await kv.v1.kv.$get({ query: { prefix: "user/", limit: 10 } });
   if (page.status !== 200) return [];
-  const { keys } = (await page.json()) as { keys: { key: string }[] };
+  const { keys, complete } = await page.json();
+  void (complete satisfies boolean);
   return keys.map((entry) => entry.key);
 }
 
@@ -35,4 +43,7 @@ export async function mistakes(): Promise<void> {
   await kv.v1.kv.$get({ query: { limit: "ten" } });
   // @ts-expect-error: no such route
   await kv.v1.nothing.$get();
+  const page = await kv.v1.kv.$get({ query: {} });
+  // @ts-expect-error: a listing page has no `items`
+  if (page.status === 200) void (await page.json()).items;
 }
