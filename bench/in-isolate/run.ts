@@ -1,0 +1,135 @@
+// `npm run bench:isolate`: edge-kv's app and bare Hono's, called in one workerd
+// isolate (Miniflare) with the Map scenarios' requests and no HTTP: the
+// microseconds each spends per request, net of making the requests. Finer than
+// `npm run bench` (no sockets, no load generator on the same cores), for
+// telling whether a change to the hot path is worth a few microseconds; the
+// HTTP bench remains the measure of the targets.
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { allScenarios } from "../scenarios";
+import { median } from "../stats";
+import type { IsolateRun } from "./protocol";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TOKEN = "in-isolate-bench-token-0123456789";
+
+/** µs per request of each app in one scenario, medians over the rounds. */
+export interface IsolateFigures {
+  scenario: string;
+  loopUs: number;
+  bareHonoUs: number;
+  kvUs: number;
+}
+
+/** Bundles the two apps into one worker, minified and keeping names, as `wrangler deploy` bundles edge-kv. */
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
+    bundle: true,
+    minify: true,
+    keepNames: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    write: false,
+    logLevel: "error",
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error("esbuild wrote no bundle");
+  return output.text;
+}
+
+/** edge-kv's deployed settings (wrangler.toml) on the Map backend, with a write token. */
+async function deployedSettings() {
+  const { unstable_readConfig } = await import("wrangler");
+  const config = unstable_readConfig({ config: `${ROOT}/wrangler.toml` }, { hideWarnings: true });
+  const bindings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.vars ?? {})) {
+    bindings[name] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return {
+    compatibilityDate: config.compatibility_date ?? "2026-04-01",
+    compatibilityFlags: config.compatibility_flags ?? [],
+    bindings: { ...bindings, STORAGE_BACKEND: "memory", KV_WRITE_TOKENS: TOKEN },
+  };
+}
+
+/** Measures the four Map scenarios held to the bare Hono target (or those of them whose id contains one of `only`). */
+export async function measureInIsolate(options: {
+  count: number;
+  rounds: number;
+  only: string[];
+}): Promise<IsolateFigures[]> {
+  const mf = new Miniflare({ modules: true, script: await bundle(), ...(await deployedSettings()) });
+  const timed = async (run: IsolateRun): Promise<number> => {
+    const started = performance.now();
+    const answer = await mf.dispatchFetch("http://bench.invalid/", { method: "POST", body: JSON.stringify(run) });
+    const text = await answer.text();
+    if (answer.status !== 200) throw new Error(`${run.app}: ${text}`);
+    return ((performance.now() - started) * 1000) / run.count;
+  };
+  const figures: IsolateFigures[] = [];
+  try {
+    const scenarios = allScenarios(TOKEN).filter(
+      (scenario) =>
+        scenario.bareHonoTarget && (options.only.length === 0 || options.only.some((id) => scenario.id.includes(id))),
+    );
+    for (const scenario of scenarios) {
+      const run = (app: IsolateRun["app"]): IsolateRun => ({
+        app,
+        requests: scenario.cycle,
+        count: options.count,
+        expectedStatuses: scenario.expectedStatuses,
+      });
+      for (const app of ["kv", "bare-hono"] as const) {
+        const seed = { app, requests: scenario.seed, count: scenario.seed.length, expectedStatuses: [200, 201] };
+        if (seed.count > 0) await timed(seed);
+        await timed(run(app));
+      }
+      const samples = { none: [] as number[], "bare-hono": [] as number[], kv: [] as number[] };
+      for (let round = 0; round < options.rounds; round++) {
+        const order = ["none", "bare-hono", "kv"] as const;
+        for (const app of round % 2 === 0 ? order : [...order].reverse()) samples[app].push(await timed(run(app)));
+      }
+      const loopUs = median(samples.none);
+      figures.push({
+        scenario: scenario.title,
+        loopUs,
+        bareHonoUs: median(samples["bare-hono"]) - loopUs,
+        kvUs: median(samples.kv) - loopUs,
+      });
+    }
+  } finally {
+    await mf.dispose();
+  }
+  return figures;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      count: { type: "string", default: "4000" },
+      rounds: { type: "string", default: "9" },
+      only: { type: "string", multiple: true, default: [] },
+    },
+  });
+  const figures = await measureInIsolate({
+    count: Number(values.count),
+    rounds: Number(values.rounds),
+    only: values.only,
+  });
+  console.log(`| scenario | bare Hono µs/req | edge-kv µs/req | edge-kv − bare Hono | bare Hono ÷ edge-kv |`);
+  console.log(`| --- | --- | --- | --- | --- |`);
+  for (const f of figures) {
+    console.log(
+      `| ${f.scenario} | ${f.bareHonoUs.toFixed(1)} | ${f.kvUs.toFixed(1)} | ${(f.kvUs - f.bareHonoUs).toFixed(1)} | ${(f.bareHonoUs / f.kvUs).toFixed(2)}× |`,
+    );
+  }
+  console.log(
+    `(medians of ${values.rounds} alternating rounds of ${values.count} requests; making the requests, ${figures[0]?.loopUs.toFixed(1) ?? "–"} µs each, subtracted)`,
+  );
+}
