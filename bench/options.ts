@@ -71,7 +71,7 @@ export function parseOptions(argv: string[], defaultResultsDir: string): BenchOp
     connections: 50,
     coldStartRepetitions: Math.round(positive(values["cold-starts"], quick ? 10 : 30, "cold-starts")),
     watchWrites: quick ? 50 : 200,
-    backupExports: quick ? 2 : 3,
+    backupExports: quick ? 3 : 5,
     only: values.only,
     profile: values.profile,
     resultsDir: values["no-write"] ? null : defaultResultsDir,
