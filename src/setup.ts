@@ -19,6 +19,7 @@ export class Setup {
    */
   readonly problem: ApiError | null;
   private store: Promise<KvStore> | undefined;
+  private opened: KvStore | undefined;
 
   constructor(settings: Settings) {
     this.config = parseConfig(settings);
@@ -38,8 +39,16 @@ export class Setup {
   /** The configured store; throws the setup's problem when the data routes cannot serve. */
   openStore(): Promise<KvStore> {
     if (this.problem !== null) return Promise.reject(this.problem);
-    this.store ??= openStore(this.config);
+    this.store ??= openStore(this.config).then((store) => {
+      this.opened = store;
+      return store;
+    });
     return this.store;
+  }
+
+  /** The store once a request has opened it, to read without an await; undefined before. */
+  get openedStore(): KvStore | undefined {
+    return this.opened;
   }
 }
 

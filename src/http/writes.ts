@@ -32,10 +32,10 @@ function idempotencyKeyOf(header: string): string {
  * `Idempotent-Replayed: true` and changes nothing.
  */
 export function idempotent<P extends string>(): MiddlewareHandler<AppEnv, P> {
-  const validator: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const validator: MiddlewareHandler<AppEnv> = (c, next) => {
     const header = c.req.header("idempotency-key");
     if (header !== undefined) c.set("idempotencyKey", idempotencyKeyOf(header));
-    await next();
+    return next();
   };
   return markInput(validator, {
     target: "header",
