@@ -8,11 +8,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { WORKER_BUILD_OPTIONS, wranglerSettings } from "../../tools/testing/kv-worker-bundle";
 import { allScenarios } from "../scenarios";
 import { median } from "../stats";
 import type { IsolateRun } from "./protocol";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TOKEN = "in-isolate-bench-token-0123456789";
 
 /** µs per request of each app in one scenario, medians over the rounds. */
@@ -26,16 +26,10 @@ export interface IsolateFigures {
 /** Bundles the two apps into one worker, minified and keeping names, as `wrangler deploy` bundles edge-kv. */
 async function bundle(): Promise<string> {
   const result = await build({
+    ...WORKER_BUILD_OPTIONS,
     entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
-    bundle: true,
     minify: true,
     keepNames: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    write: false,
     logLevel: "error",
   });
   const [output] = result.outputFiles;
@@ -44,17 +38,12 @@ async function bundle(): Promise<string> {
 }
 
 /** edge-kv's deployed settings (wrangler.toml) on the Map backend, with a write token. */
-async function deployedSettings() {
-  const { unstable_readConfig } = await import("wrangler");
-  const config = unstable_readConfig({ config: `${ROOT}/wrangler.toml` }, { hideWarnings: true });
-  const bindings: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.vars ?? {})) {
-    bindings[name] = typeof value === "string" ? value : JSON.stringify(value);
-  }
+function deployedSettings() {
+  const { compatibilityDate, compatibilityFlags, vars } = wranglerSettings();
   return {
-    compatibilityDate: config.compatibility_date ?? "2026-04-01",
-    compatibilityFlags: config.compatibility_flags ?? [],
-    bindings: { ...bindings, STORAGE_BACKEND: "memory", KV_WRITE_TOKENS: TOKEN },
+    compatibilityDate,
+    compatibilityFlags,
+    bindings: { ...vars, STORAGE_BACKEND: "memory", KV_WRITE_TOKENS: TOKEN },
   };
 }
 
@@ -64,7 +53,7 @@ export async function measureInIsolate(options: {
   rounds: number;
   only: string[];
 }): Promise<IsolateFigures[]> {
-  const mf = new Miniflare({ modules: true, script: await bundle(), ...(await deployedSettings()) });
+  const mf = new Miniflare({ modules: true, script: await bundle(), ...deployedSettings() });
   const timed = async (run: IsolateRun): Promise<number> => {
     const started = performance.now();
     const answer = await mf.dispatchFetch("http://bench.invalid/", { method: "POST", body: JSON.stringify(run) });

@@ -1,48 +1,61 @@
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { unstable_readConfig } from "wrangler";
 
 /** The repository root, with a trailing slash. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The KV worker as one ES module, with the settings of the root wrangler.toml. */
-export interface KvWorkerBundle {
+/** The settings of the root wrangler.toml a local run of the worker takes. */
+export interface WranglerSettings {
   name: string;
-  contents: string;
   compatibilityDate: string;
   compatibilityFlags: string[];
   /** wrangler.toml's [vars]; never `.dev.vars` or secrets, so tests start from the defaults. */
   vars: Record<string, string>;
 }
 
-let bundled: Promise<KvWorkerBundle> | undefined;
+/** The KV worker as one ES module, with the settings of the root wrangler.toml. */
+export interface KvWorkerBundle extends WranglerSettings {
+  contents: string;
+}
 
-async function bundle(): Promise<KvWorkerBundle> {
+/** The root wrangler.toml's name, compatibility settings and [vars] (each var as text). */
+export function wranglerSettings(): WranglerSettings {
   const config = unstable_readConfig({ config: `${ROOT}wrangler.toml` }, { hideWarnings: true });
-  const output = await build({
-    entryPoints: [`${ROOT}src/index.ts`],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    logLevel: "silent",
-  });
-  const contents = output.outputFiles[0]?.text;
-  if (contents === undefined) throw new Error("esbuild produced no output for src/index.ts");
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.vars))
     vars[name] = typeof value === "string" ? value : JSON.stringify(value);
   return {
     name: config.name ?? "edge-kv",
-    contents,
     compatibilityDate: config.compatibility_date ?? "2026-04-01",
     compatibilityFlags: config.compatibility_flags,
     vars,
   };
+}
+
+/** How esbuild bundles a worker for workerd: one ES module, resolved as wrangler resolves packages for Workers. */
+export const WORKER_BUILD_OPTIONS = {
+  bundle: true,
+  write: false,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+} as const satisfies BuildOptions;
+
+let bundled: Promise<KvWorkerBundle> | undefined;
+
+async function bundle(): Promise<KvWorkerBundle> {
+  const output = await build({
+    ...WORKER_BUILD_OPTIONS,
+    entryPoints: [`${ROOT}src/index.ts`],
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "silent",
+  });
+  const contents = output.outputFiles[0]?.text;
+  if (contents === undefined) throw new Error("esbuild produced no output for src/index.ts");
+  return { ...wranglerSettings(), contents };
 }
 
 /** src/index.ts bundled in memory by esbuild, once per process, for Miniflare-run tests. */
