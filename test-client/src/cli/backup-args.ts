@@ -189,3 +189,17 @@ export function redactTokens(text: string, argv: string[], env: Record<string, s
   });
   return tokens.reduce((redacted, token) => redactToken(redacted, token), text);
 }
+
+/**
+ * Runs a backup command's `main` as the process: its answer is the exit status;
+ * an unexpected error is reported with every token redacted, and stops (3).
+ */
+export async function runBackupCommand(name: "export" | "import", main: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${name}: unexpected error: ${redactTokens(text, process.argv, process.env)}\n`);
+    process.exitCode = EXIT.stopped;
+  }
+}

@@ -4,7 +4,7 @@ import { rename, rm } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { UsageError } from "./args";
-import { EXIT, EXPORT_USAGE, type ExportOptions, parseExportArgs, redactTokens } from "./backup-args";
+import { EXIT, EXPORT_USAGE, type ExportOptions, parseExportArgs, runBackupCommand } from "./backup-args";
 import { authHeaders, failedAnswer, networkFailure, RequestFailed } from "./backup-http";
 import { ndjsonLines } from "./ndjson-lines";
 import { keysPerSecond, startProgress } from "./progress";
@@ -146,10 +146,4 @@ async function main(): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`export: unexpected error: ${redactTokens(text, process.argv, process.env)}\n`);
-  process.exitCode = EXIT.stopped;
-}
+await runBackupCommand("export", main);

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "./args";
-import { EXIT, IMPORT_USAGE, type ImportOptions, parseImportArgs, redactTokens } from "./backup-args";
+import { EXIT, IMPORT_USAGE, type ImportOptions, parseImportArgs, runBackupCommand } from "./backup-args";
 import { authHeaders, failedAnswer, networkFailure, RequestFailed } from "./backup-http";
 import { isBlank, ndjsonLines } from "./ndjson-lines";
 import { keysPerSecond, type Progress, startProgress } from "./progress";
@@ -255,10 +255,4 @@ async function main(): Promise<number> {
   return importer.failed > 0 ? EXIT.linesFailed : EXIT.ok;
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`import: unexpected error: ${redactTokens(text, process.argv, process.env)}\n`);
-  process.exitCode = EXIT.stopped;
-}
+await runBackupCommand("import", main);
