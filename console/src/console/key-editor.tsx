@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { type AlertContent, problemAlert } from "../shared/alert";
 import { type ExpiryChoice, type KvClient, Problem, type StoredKey } from "../shared/api";
 import { isIntegerText, jsonError, jsonObjectError, prettyJson } from "../shared/json-text";
@@ -78,8 +78,10 @@ export function KeyEditor({ client, target, on }: { client: KvClient; target: Ed
   };
 
   const targetKey = target.mode === "edit" ? target.key : null;
-  // Loads again when the key or the token changes (load itself is re-created each render).
-  useEffect(() => {
+  // Loads again when the key or the token changes (load itself is re-created each render). A
+  // layout effect: the fields are reset in the same task as the render that shows them, so what
+  // is typed into them right after (a fast user, a test) is never wiped by a reset that ran later.
+  useLayoutEffect(() => {
     setConfirming(false);
     if (targetKey === null) {
       setLoaded(null);
