@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../../tools/testing/free-port";
 
@@ -22,7 +25,11 @@ export interface WranglerDev {
 export async function startWranglerDev(vars: Record<string, string>): Promise<WranglerDev> {
   const port = await freePort();
   const inspectorPort = await freePort();
+  // Each instance keeps its local state in its own directory: two started at once in the
+  // project's .wrangler/state would open one SQLite file together (SQLITE_BUSY at start-up).
+  const state = mkdtempSync(join(tmpdir(), "edge-kv-wrangler-state-"));
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
+  args.push("--persist-to", state);
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   let printed = "";
   const child: ChildProcess = spawn(`${ROOT}node_modules/.bin/wrangler`, args, {
@@ -43,16 +50,21 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   let stopping = false;
   const stop = async () => {
     stopping = true;
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    process.kill(-child.pid, "SIGTERM");
-    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      process.kill(-child.pid, "SIGTERM");
+      const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, "SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(state, { recursive: true, force: true });
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${printed}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${printed}`);
+    }
     try {
       const [worker, assets] = await Promise.all([fetch(`${url}/`), fetch(`${url}/console/`)]);
       if (worker.ok && assets.ok) return { url, output: () => printed, stop };
