@@ -232,6 +232,52 @@ describe.skipIf(skipReason !== null)("the console on the Map backend", () => {
     expect(cleared.metadata).toBeNull();
   });
 
+  it("keeps the fields read-only while a save reloads the key, so nothing typed meanwhile is lost", async () => {
+    const key = `${uniquePrefix("reload")}slow`;
+    await api.put(key, '{"n":1}', { ttl: 600, metadata: { owner: "ann" } });
+    const page = await newPage();
+    await page.goto("/console/");
+    await searchPrefix(page, key, 1);
+    await openKey(page, key);
+
+    // Hold the read that follows the save until the test lets it go.
+    let releaseReload = () => {};
+    const reloadHeld = new Promise<void>((resolve) => {
+      releaseReload = resolve;
+    });
+    let reloadStarted = false;
+    await page.route(
+      (url) => url.pathname === `/v1/kv/${encodeURIComponent(key)}`,
+      async (route) => {
+        if (route.request().method() !== "GET") return route.continue();
+        reloadStarted = true;
+        await reloadHeld;
+        await route.continue();
+      },
+    );
+    await page.getByLabel("TTL (seconds)").fill("120");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await eventually(
+      async () => reloadStarted,
+      (started) => started,
+      "the reload after the save",
+    );
+
+    const fields = ["Value", "TTL (seconds)", "Metadata"].map((label) => page.getByLabel(label));
+    for (const field of fields) expect(await field.isEditable()).toBe(false);
+    releaseReload();
+    for (const field of fields) await field.fill("", { timeout: 5_000 });
+    await page.getByLabel("Value").fill('{"n":2}');
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const cleared = await eventually(
+      () => api.get(key),
+      (read) => read.text === '{"n":2}',
+      "the second save",
+    );
+    expect(cleared.expiresAt).toBeNull();
+    expect(cleared.metadata).toBeNull();
+  });
+
   it("disables Save while a field is invalid and says why next to it", async () => {
     const key = `${uniquePrefix("invalid")}k`;
     await api.put(key, '{"ok":true}');

@@ -216,7 +216,8 @@ export function KeyEditor({ client, target, on }: { client: KvClient; target: Ed
       <h2 id="editor-title" class="key-text">
         {heading}
       </h2>
-      <form onSubmit={save} noValidate>
+      {/* Read-only while busy: a load that ends would otherwise replace what was typed meanwhile. */}
+      <form onSubmit={save} noValidate aria-busy={busy}>
         {isNew && (
           <div class="field">
             <label for="key-name">Key</label>
@@ -226,6 +227,7 @@ export function KeyEditor({ client, target, on }: { client: KvClient; target: Ed
               spellcheck={false}
               autocomplete="off"
               value={keyDraft}
+              readOnly={busy}
               aria-invalid={keyError !== null}
               aria-describedby={keyError === null ? undefined : "key-name-error"}
               onInput={(event) => setKeyDraft(event.currentTarget.value)}
@@ -240,6 +242,7 @@ export function KeyEditor({ client, target, on }: { client: KvClient; target: Ed
             rows={10}
             spellcheck={false}
             value={valueText}
+            readOnly={busy}
             aria-invalid={valueError !== null}
             aria-describedby={valueError === null ? "value-hint" : "value-hint value-error"}
             onInput={(event) => setValueText(event.currentTarget.value)}
@@ -262,6 +265,7 @@ export function KeyEditor({ client, target, on }: { client: KvClient; target: Ed
             inputMode="decimal"
             autocomplete="off"
             value={ttlText}
+            readOnly={busy}
             aria-invalid={ttlProblem !== null}
             aria-describedby={ttlProblem === null ? "ttl-hint" : "ttl-hint ttl-error"}
             onInput={(event) => setTtlText(event.currentTarget.value)}
@@ -278,6 +282,7 @@ export function KeyEditor({ client, target, on }: { client: KvClient; target: Ed
             rows={3}
             spellcheck={false}
             value={metadataText}
+            readOnly={busy}
             aria-invalid={metadataError !== null}
             aria-describedby={metadataError === null ? "metadata-hint" : "metadata-hint metadata-error"}
             onInput={(event) => setMetadataText(event.currentTarget.value)}
