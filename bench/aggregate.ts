@@ -24,6 +24,9 @@ export interface BackendFigures extends Figures {
   ratioToBareHono?: number;
   /** Map backend only: median over rounds of bare Hono CPU per response ÷ worker CPU per response. */
   cpuRatioToBareHono?: number | null;
+  /** Map backend only: the same two ratios against bare Hono answering with edge-kv's answer headers. */
+  ratioToBareHonoHeaders?: number;
+  cpuRatioToBareHonoHeaders?: number | null;
   /** Upstash only: the worker one request at a time. */
   serial?: Figures;
   /** Upstash only: the direct client one request at a time. */
@@ -40,6 +43,8 @@ export interface ScenarioResult {
   floor: Figures | null;
   /** The bare Hono reference, against the floor (null where it does not serve the scenario). */
   bareHono: BackendFigures | null;
+  /** Bare Hono answering with edge-kv's answer headers, against the floor (null where it did not run). */
+  bareHonoHeaders: BackendFigures | null;
   memory: BackendFigures | null;
   upstash: BackendFigures | null;
   /** Why a backend did not run, by backend. */
@@ -94,7 +99,7 @@ export function aggregateScenario(
 ): ScenarioResult {
   // The floor and the direct client answer 200 to everything; the KV worker and bare Hono what the scenario expects.
   const expected = (contender: Contender) =>
-    contender.startsWith("kv-") || contender === "bare-hono" ? scenario.expectedStatuses : [200];
+    contender.startsWith("kv-") || contender.startsWith("bare-hono") ? scenario.expectedStatuses : [200];
   const of = (contender: Contender) => samples.filter((s) => s.contender === contender).map((s) => s.result);
   const figures = (contender: Contender) =>
     of(contender).length === 0 ? null : figuresOf(of(contender), expected(contender));
@@ -110,10 +115,24 @@ export function aggregateScenario(
   };
   const memory = backend("kv-memory");
   const bareHono = backend("bare-hono");
+  const bareHonoHeaders = backend("bare-hono-headers");
+  // The Map worker against a reference: req/s ÷ the reference's, and the reference's CPU per response ÷ its own.
+  const againstReference = (reference: Contender) => {
+    const cpuRatio = pairedRatio(samples, reference, "kv-memory", (r) => r.serverCpuUsPerResponse);
+    return {
+      rps: pairedRatio(samples, "kv-memory", reference, (r) => r.requestsPerSecond),
+      cpu: Number.isNaN(cpuRatio) ? null : cpuRatio,
+    };
+  };
   if (memory !== null && bareHono !== null) {
-    const cpuRatio = pairedRatio(samples, "bare-hono", "kv-memory", (r) => r.serverCpuUsPerResponse);
-    memory.ratioToBareHono = pairedRatio(samples, "kv-memory", "bare-hono", (r) => r.requestsPerSecond);
-    memory.cpuRatioToBareHono = Number.isNaN(cpuRatio) ? null : cpuRatio;
+    const { rps, cpu } = againstReference("bare-hono");
+    memory.ratioToBareHono = rps;
+    memory.cpuRatioToBareHono = cpu;
+  }
+  if (memory !== null && bareHonoHeaders !== null) {
+    const { rps, cpu } = againstReference("bare-hono-headers");
+    memory.ratioToBareHonoHeaders = rps;
+    memory.cpuRatioToBareHonoHeaders = cpu;
   }
   const upstash = backend("kv-upstash");
   const serial = figures("kv-upstash-serial");
@@ -129,6 +148,7 @@ export function aggregateScenario(
     api: scenario.api,
     floor: figures("floor"),
     bareHono,
+    bareHonoHeaders,
     memory,
     upstash,
     skipped,

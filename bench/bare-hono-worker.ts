@@ -7,66 +7,83 @@
 // edge-kv ÷ bare Hono is what those additions cost. Not tuned, not crippled:
 // change it only to keep it plain and idiomatic. The bench bundles it with
 // wrangler, as edge-kv is bundled, and serves it from the same workerd.
+// `bareHonoApp(headers)` is the same app answering with extra headers as well
+// (bench/bare-hono-headers-worker.ts: edge-kv's answer headers), each answer
+// made as edge-kv makes its own: one Response constructor given every header.
 import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 interface Entry {
   value: unknown;
   version: number;
 }
 
-const store = new Map<string, Entry>();
-let lastVersion = 0;
+/** The app; `answerHeaders`, when given, makes the headers every answer also carries. */
+export function bareHonoApp(answerHeaders?: () => Record<string, string>) {
+  const store = new Map<string, Entry>();
+  let lastVersion = 0;
 
-const app = new Hono();
+  const app = new Hono();
 
-/** The problem document edge-kv answers for a missing key, byte for byte. */
-function keyNotFound(c: Context, key: string): Response {
-  const problem = {
-    type: "urn:edge-kv:problem:key_not_found",
-    title: "Not Found",
-    status: 404,
-    detail: `Key '${key}' not found`,
-    code: "key_not_found",
-    key,
-  };
-  return c.json(problem, 404, { "Content-Type": "application/problem+json" });
+  const json = (c: Context, body: unknown, status: ContentfulStatusCode = 200, headers?: Record<string, string>) =>
+    answerHeaders === undefined
+      ? c.json(body, status, headers)
+      : new Response(JSON.stringify(body), {
+          status,
+          headers: { "Content-Type": "application/json", ...answerHeaders(), ...headers },
+        });
+
+  /** The problem document edge-kv answers for a missing key, byte for byte. */
+  function keyNotFound(c: Context, key: string): Response {
+    const problem = {
+      type: "urn:edge-kv:problem:key_not_found",
+      title: "Not Found",
+      status: 404,
+      detail: `Key '${key}' not found`,
+      code: "key_not_found",
+      key,
+    };
+    return json(c, problem, 404, { "Content-Type": "application/problem+json" });
+  }
+
+  function put(key: string, value: unknown): { entry: Entry; created: boolean } {
+    const created = !store.has(key);
+    const entry = { value, version: ++lastVersion };
+    store.set(key, entry);
+    return { entry, created };
+  }
+
+  // The older services' API: POST /set and GET /get/{key}.
+  app.post("/set", async (c) => {
+    const { key, value } = await c.req.json<{ key: string; value: unknown }>();
+    put(key, value);
+    return json(c, { message: `Key '${key}' stored successfully` });
+  });
+
+  app.get("/get/:key", (c) => {
+    const key = c.req.param("key");
+    const entry = store.get(key);
+    if (entry === undefined) return keyNotFound(c, key);
+    return json(c, { value: entry.value });
+  });
+
+  // The v1 API: the value itself as the body, its version as the ETag.
+  app.put("/v1/kv/:key", async (c) => {
+    const key = c.req.param("key");
+    const { entry, created } = put(key, await c.req.json());
+    return json(c, { key, version: entry.version, expires_at: null }, created ? 201 : 200, {
+      ETag: `"${entry.version}"`,
+    });
+  });
+
+  app.get("/v1/kv/:key", (c) => {
+    const key = c.req.param("key");
+    const entry = store.get(key);
+    if (entry === undefined) return keyNotFound(c, key);
+    return json(c, entry.value, 200, { ETag: `"${entry.version}"` });
+  });
+
+  return app;
 }
 
-function put(key: string, value: unknown): { entry: Entry; created: boolean } {
-  const created = !store.has(key);
-  const entry = { value, version: ++lastVersion };
-  store.set(key, entry);
-  return { entry, created };
-}
-
-// The older services' API: POST /set and GET /get/{key}.
-app.post("/set", async (c) => {
-  const { key, value } = await c.req.json<{ key: string; value: unknown }>();
-  put(key, value);
-  return c.json({ message: `Key '${key}' stored successfully` });
-});
-
-app.get("/get/:key", (c) => {
-  const key = c.req.param("key");
-  const entry = store.get(key);
-  if (entry === undefined) return keyNotFound(c, key);
-  return c.json({ value: entry.value });
-});
-
-// The v1 API: the value itself as the body, its version as the ETag.
-app.put("/v1/kv/:key", async (c) => {
-  const key = c.req.param("key");
-  const { entry, created } = put(key, await c.req.json());
-  c.header("ETag", `"${entry.version}"`);
-  return c.json({ key, version: entry.version, expires_at: null }, created ? 201 : 200);
-});
-
-app.get("/v1/kv/:key", (c) => {
-  const key = c.req.param("key");
-  const entry = store.get(key);
-  if (entry === undefined) return keyNotFound(c, key);
-  c.header("ETag", `"${entry.version}"`);
-  return c.json(entry.value);
-});
-
-export default app;
+export default bareHonoApp();

@@ -6,7 +6,14 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-const BARE_HONO_SOURCE = fileURLToPath(new URL("./bare-hono-worker.ts", import.meta.url));
+/** The bare Hono reference, and the same app answering with edge-kv's answer headers. */
+const BARE_HONO_SOURCES = {
+  plain: fileURLToPath(new URL("./bare-hono-worker.ts", import.meta.url)),
+  headers: fileURLToPath(new URL("./bare-hono-headers-worker.ts", import.meta.url)),
+};
+
+/** Which bare Hono reference: plain, or answering with edge-kv's answer headers. */
+export type BareHonoVariant = keyof typeof BARE_HONO_SOURCES;
 
 /** The worker as `wrangler deploy` would upload it, and the settings that go with it. */
 export interface DeployedBuild {
@@ -66,17 +73,23 @@ export async function buildAsDeployed(root: string, outdir: string): Promise<Dep
 }
 
 /**
- * Builds the bare Hono reference (bench/bare-hono-worker.ts) the way edge-kv
+ * Builds the bare Hono reference (bench/bare-hono-worker.ts, or its variant
+ * with edge-kv's answer headers) the way edge-kv
  * is built: `wrangler deploy --dry-run` (the same wrangler, esbuild and hono
  * the project installs), from a config written for it with edge-kv's
  * compatibility date and flags and no bindings.
  */
-export async function buildBareHono(root: string, outdir: string, like: DeployedBuild): Promise<DeployedBuild> {
+export async function buildBareHono(
+  root: string,
+  outdir: string,
+  like: DeployedBuild,
+  variant: BareHonoVariant = "plain",
+): Promise<DeployedBuild> {
   await mkdir(outdir, { recursive: true });
   const configPath = join(outdir, "wrangler.json");
   const config = {
-    name: "bare-hono",
-    main: BARE_HONO_SOURCE,
+    name: variant === "plain" ? "bare-hono" : "bare-hono-headers",
+    main: BARE_HONO_SOURCES[variant],
     compatibility_date: like.compatibilityDate,
     compatibility_flags: like.compatibilityFlags,
   };

@@ -9,7 +9,13 @@ import { type RunningWorkerd, startWorkerd } from "./workerd/serve";
 const FLOOR_SOURCE = fileURLToPath(new URL("./floor-worker.js", import.meta.url));
 
 /** The workers one workerd process serves for a bench run. */
-export type WorkerName = "floor" | "bare-hono" | "kv-memory" | "kv-upstash" | "kv-upstash-counted";
+export type WorkerName =
+  | "floor"
+  | "bare-hono"
+  | "bare-hono-headers"
+  | "kv-memory"
+  | "kv-upstash"
+  | "kv-upstash-counted";
 
 /** Where the KV worker's Upstash backend is reached. */
 export interface UpstashEndpoints {
@@ -43,6 +49,8 @@ export interface FleetBuilds {
   kv: DeployedBuild;
   /** The bare Hono reference. */
   bareHono: DeployedBuild;
+  /** The bare Hono reference answering with edge-kv's answer headers (served when built). */
+  bareHonoHeaders?: DeployedBuild;
 }
 
 export function newTokens(): BenchTokens {
@@ -90,6 +98,12 @@ export class WorkerSpecs {
     return this.bundle("bare-hono", this.builds.bareHono, {});
   }
 
+  /** Bare Hono with edge-kv's answer headers, or null when it was not built. */
+  bareHonoHeaders(): WorkerSpec | null {
+    const build = this.builds.bareHonoHeaders;
+    return build === undefined ? null : this.bundle("bare-hono-headers", build, {});
+  }
+
   /** edge-kv with its deployed vars, this run's tokens (every KV worker requires one, as production does) and `overrides`. */
   kv(name: WorkerName, overrides: Record<string, string>): WorkerSpec {
     const { kv } = this.builds;
@@ -108,7 +122,8 @@ export class WorkerSpecs {
 
 /**
  * Writes a capnp config for this run into `dir` and starts one `workerd serve`
- * with the floor worker, bare Hono and the KV worker as deployed: once with
+ * with the floor worker, bare Hono (and its variant with edge-kv's answer
+ * headers, when built) and the KV worker as deployed: once with
  * the Map backend and, given Upstash endpoints, once against the bridge and
  * once against the counting proxy. All workers share one workerd process; the
  * bench loads one at a time.
@@ -128,6 +143,8 @@ export async function startFleet(options: {
     UPSTASH_REDIS_REST_TOKEN: token,
   });
   const workers: WorkerSpec[] = [specs.floor(), specs.bareHono(), specs.kvMemory()];
+  const withHeaders = specs.bareHonoHeaders();
+  if (withHeaders !== null) workers.push(withHeaders);
   if (upstash !== null) {
     workers.push(specs.kv("kv-upstash", upstashVars(upstash.bridgeUrl, upstash.token)));
     workers.push(specs.kv("kv-upstash-counted", upstashVars(upstash.countingUrl, upstash.token)));

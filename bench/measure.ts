@@ -8,7 +8,14 @@ import type { Scenario } from "./scenarios";
  * worker, and the same Redis calls made directly with @upstash/redis, so their
  * p50s compare latency rather than queueing on a saturated machine.
  */
-export type Contender = "kv-memory" | "bare-hono" | "floor" | "kv-upstash" | "kv-upstash-serial" | "direct-serial";
+export type Contender =
+  | "kv-memory"
+  | "bare-hono"
+  | "bare-hono-headers"
+  | "floor"
+  | "kv-upstash"
+  | "kv-upstash-serial"
+  | "direct-serial";
 
 /** Requests in flight for the serial contenders. */
 export const SERIAL_CONNECTIONS = 1;
@@ -38,7 +45,7 @@ export type DirectLoad = (scenario: Scenario, concurrency: number, seconds: numb
  * loaded worker is busy in that process during a run).
  */
 export function contenderRunner(options: {
-  origins: { "kv-memory"?: string; "bare-hono"?: string; floor?: string; "kv-upstash"?: string };
+  origins: Partial<Record<"kv-memory" | "bare-hono" | "bare-hono-headers" | "floor" | "kv-upstash", string>>;
   workerdPid: number;
   connections: number;
   direct: DirectLoad | null;

@@ -12,7 +12,8 @@ export async function upstashServes(origin: string): Promise<string | null> {
 
 /**
  * Seeds and checks each scenario on each KV worker and keeps the contenders
- * that can run it: the Map worker, bare Hono (on the scenarios it serves), the
+ * that can run it: the Map worker, bare Hono and its variant with edge-kv's
+ * answer headers (on the scenarios they serve), the
  * floor, and on the Upstash backend the worker under load, the worker one
  * request at a time, and the direct client.
  * Why a backend cannot run a scenario goes into `skipped`.
@@ -36,6 +37,12 @@ export async function planScenarios(
         const hono = await prepareScenario(fleet.origins["bare-hono"]!, scenario);
         if (!hono.ready) throw new Error(`bare Hono cannot run ${scenario.id}: ${hono.reason}`);
         contenders.push("bare-hono");
+        const withHeaders = fleet.origins["bare-hono-headers"];
+        if (withHeaders !== undefined) {
+          const headers = await prepareScenario(withHeaders, scenario);
+          if (!headers.ready) throw new Error(`bare Hono with headers cannot run ${scenario.id}: ${headers.reason}`);
+          contenders.push("bare-hono-headers");
+        }
       }
     } else reasons["memory"] = memory.reason;
     if (contenders.length > 0 || upstashReady) contenders.push("floor");

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     log("building the bare Hono reference the same way");
     const bareHono = await buildBareHono(ROOT, join(dir, "bare-hono"), build);
     const bareHonoBundle = await bundleSize(bareHono.outdir, bareHono.modules, bareHono.metafilePath);
-    const builds = { kv: build, bareHono };
+    const bareHonoHeaders = await buildBareHono(ROOT, join(dir, "bare-hono-headers"), build, "headers");
+    const builds = { kv: build, bareHono, bareHonoHeaders };
 
     // Before anything else runs, so that no other workerd or bridge shares the machine.
     let coldStart: ColdStartResult | null = null;

@@ -27,9 +27,11 @@ const kibText = (size: { bytes: number; gzipBytes: number }) =>
 
 function mapTable(results: BenchResults): string {
   const rows = results.scenarios.flatMap((scenario) => {
-    const { memory, floor, bareHono } = scenario;
+    const { memory, floor, bareHono, bareHonoHeaders } = scenario;
     if (memory === null || floor === null) return [];
     const hono = (pick: (figures: BackendFigures) => string) => (bareHono === null ? "–" : pick(bareHono));
+    const withHeaders = (pick: (figures: BackendFigures) => string) =>
+      bareHonoHeaders === null ? "–" : pick(bareHonoHeaders);
     return [
       [
         scenario.title,
@@ -37,10 +39,13 @@ function mapTable(results: BenchResults): string {
         hono((f) => n(f.requestsPerSecond) + failures(f)),
         n(memory.requestsPerSecond) + failures(memory),
         ratio(memory.ratioToBareHono),
+        ratio(memory.ratioToBareHonoHeaders),
         ratio(memory.ratioToFloor),
         hono((f) => ratio(f.ratioToFloor)),
-        `${cpu(floor.cpuUsPerResponse)} / ${hono((f) => cpu(f.cpuUsPerResponse))} / ${cpu(memory.cpuUsPerResponse)}`,
+        `${cpu(floor.cpuUsPerResponse)} / ${hono((f) => cpu(f.cpuUsPerResponse))} / ` +
+          `${withHeaders((f) => cpu(f.cpuUsPerResponse))} / ${cpu(memory.cpuUsPerResponse)}`,
         ratio(memory.cpuRatioToBareHono ?? undefined),
+        ratio(memory.cpuRatioToBareHonoHeaders ?? undefined),
         `${latency(floor)}; ${hono(latency)}; ${latency(memory)}`,
       ],
     ];
@@ -52,10 +57,12 @@ function mapTable(results: BenchResults): string {
       "bare Hono req/s",
       "Map req/s",
       "Map ÷ bare Hono",
+      "Map ÷ bare Hono + headers",
       "Map ÷ floor",
       "bare Hono ÷ floor",
-      "workerd CPU µs/req: floor / bare Hono / Map",
+      "workerd CPU µs/req: floor / bare Hono / + headers / Map",
       "CPU: bare Hono ÷ Map",
+      "CPU: bare Hono + headers ÷ Map",
       "p50 / p99 ms: floor; bare Hono; Map",
     ],
     rows,
@@ -276,7 +283,7 @@ export function renderMarkdown(results: BenchResults): string {
     `Produced by \`${results.command}\` on ${results.generatedAt.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ` +
       `${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, workerd ${machine.workerd} ` +
       `(1-min load average at start ${machine.loadAverageAtStart}). ${settings.rounds} rounds of ` +
-      `${settings.durationSeconds} s per run, ${settings.connections} connections, worker, bare Hono and floor alternating; ` +
+      `${settings.durationSeconds} s per run, ${settings.connections} connections, worker, bare Hono (plain and with headers) and floor alternating; ` +
       `${settings.coldStartRepetitions} cold starts per worker.`,
     `## Targets`,
     targetLines(results.targets),
@@ -285,7 +292,11 @@ export function renderMarkdown(results: BenchResults): string {
       `(\`bench/bare-hono-worker.ts\`) is a plain Hono app with an in-isolate Map serving the four routes with the ` +
       `statuses and bodies edge-kv answers, without auth, validation, limits, security headers, request ids or logs; ` +
       `it is bundled by \`wrangler deploy --dry-run\` as edge-kv is (bare Hono ${kibText(results.bareHonoBundle)}). ` +
-      `All three are sent the same requests (bearer token included) by the same load generator, in the same workerd ` +
+      `"Bare Hono + headers" (\`bench/bare-hono-headers-worker.ts\`) is the same app giving every answer edge-kv's ` +
+      `answer headers as well (the seven security headers and a fresh X-Request-Id, given to the Response ` +
+      `constructor with the rest, as edge-kv makes its answers): ` +
+      `Map ÷ it is what edge-kv costs beyond the headers it must send. ` +
+      `All four are sent the same requests (bearer token included) by the same load generator, in the same workerd ` +
       `process, one after the other, the order reversed every other round. ` +
       `Ratios are per round, then the median. "workerd CPU µs/req" is the CPU time workerd used per response during the run ` +
       `(all its threads, from /proc): a shared machine moves it much less than req/s, and bare Hono ÷ Map is the ` +

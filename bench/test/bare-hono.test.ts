@@ -17,13 +17,27 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-kv-bench-test-"));
   const kv = await buildAsDeployed(ROOT, join(dir, "worker"));
   const bareHono = await buildBareHono(ROOT, join(dir, "bare-hono"), kv);
-  fleet = await startFleet({ dir, builds: { kv, bareHono }, upstash: null });
+  const bareHonoHeaders = await buildBareHono(ROOT, join(dir, "bare-hono-headers"), kv, "headers");
+  fleet = await startFleet({ dir, builds: { kv, bareHono, bareHonoHeaders }, upstash: null });
 });
 
 afterAll(async () => {
   await fleet?.stop();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Headers that describe the body or the connection, compared as `seen` or not at all. */
+const BODY_HEADERS = new Set(["content-type", "content-length", "etag", "date", "connection", "keep-alive"]);
+
+/** An answer's other headers (what edge-kv adds to every answer), a request id by its form. */
+function answerHeadersOf(response: Response): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [name, value] of response.headers) {
+    if (BODY_HEADERS.has(name)) continue;
+    found[name] = name === "x-request-id" && /^[0-9a-f-]{36}$/.test(value) ? "a UUID" : value;
+  }
+  return found;
+}
 
 /** What a client of the scenarios sees of an answer: status, the headers that describe the body, the body. */
 async function answer(origin: string, request: BenchRequest) {
@@ -33,11 +47,14 @@ async function answer(origin: string, request: BenchRequest) {
     body: request.body,
   });
   return {
-    request: `${request.method} ${request.path}`,
-    status: response.status,
-    contentType: response.headers.get("content-type"),
-    etag: response.headers.get("etag"),
-    body: await response.text(),
+    seen: {
+      request: `${request.method} ${request.path}`,
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      etag: response.headers.get("etag"),
+      body: await response.text(),
+    },
+    answerHeaders: answerHeadersOf(response),
   };
 }
 
@@ -63,14 +80,22 @@ describe("bare Hono reference", () => {
     ].filter((request): request is BenchRequest => request !== undefined);
     expect(requests).toHaveLength(9);
 
-    const kv = [];
-    const hono = [];
+    const kv: Awaited<ReturnType<typeof answer>>[] = [];
+    const hono: typeof kv = [];
+    const honoWithHeaders: typeof kv = [];
     for (const request of requests) {
       kv.push(await answer(fleet.origins["kv-memory"] ?? "", request));
       hono.push(await answer(fleet.origins["bare-hono"] ?? "", request));
+      honoWithHeaders.push(await answer(fleet.origins["bare-hono-headers"] ?? "", request));
     }
-    expect(hono).toEqual(kv);
-    expect(new Set(kv.map((a) => a.status))).toEqual(new Set([200, 201, 404]));
+    const seen = (answers: typeof kv) => answers.map((a) => a.seen);
+    expect(seen(hono)).toEqual(seen(kv));
+    expect(seen(honoWithHeaders)).toEqual(seen(kv));
+    expect(new Set(kv.map((a) => a.seen.status))).toEqual(new Set([200, 201, 404]));
+    // edge-kv's answer headers (security headers, a fresh request id): the same on the variant that sends them, none on plain bare Hono.
+    expect(kv[0]?.answerHeaders).toMatchObject({ "x-content-type-options": "nosniff", "x-request-id": "a UUID" });
+    expect(honoWithHeaders.map((a) => a.answerHeaders)).toEqual(kv.map((a) => a.answerHeaders));
+    for (const a of hono) expect(a.answerHeaders).toEqual({});
   });
 
   it("is served only for the scenarios whose routes it has", () => {
