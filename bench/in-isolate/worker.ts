@@ -1,6 +1,7 @@
-// Both apps in one isolate, called through their `fetch` with no HTTP in
-// between: edge-kv's app (as src/index.ts exports it, on the Map backend) and
-// the bare Hono reference. What is left is the JavaScript work of a request
+// An app called through its `fetch` with no HTTP in between: edge-kv's app
+// (as src/index.ts exports it, on the Map backend) or the bare Hono reference;
+// the bench runs this bundle in two isolates and sends each one app's runs.
+// What is left is the JavaScript work of a request
 // and the runtime objects it makes (Request, Headers, Response), so a change
 // of a few microseconds shows, where the HTTP bench's noise hides it.
 
