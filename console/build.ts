@@ -36,11 +36,23 @@ export interface BuildReport {
 
 // Another process may read the assets while this one rebuilds them (wrangler
 // dev and the Vitest pool both build): a reader sees the old file or the new one.
+// A file whose bytes are already there is not written at all: a watcher of the
+// assets (another `wrangler dev`) then sees no event, not even a temporary file
+// that is gone by the time it looks (which made wrangler dev exit with ENOENT).
 function writeAtomically(path: string, contents: Uint8Array): void {
+  if (sameBytes(path, contents)) return;
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, contents);
   renameSync(temporary, path);
+}
+
+function sameBytes(path: string, contents: Uint8Array): boolean {
+  try {
+    return readFileSync(path).equals(contents);
+  } catch {
+    return false;
+  }
 }
 
 function filesUnder(dir: string): string[] {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -29,4 +29,15 @@ it("references nothing on another origin from its page or styles", () => {
   for (const css of ["console/console.css", "console/docs.css"]) {
     expect(readFileSync(join(outDir, css), "utf8")).not.toMatch(/url\(|@import/);
   }
+});
+
+it("writes nothing on a second build of the same sources, so a watcher of the assets sees no change", async () => {
+  const files = (await buildConsole(outDir)).files.map((file) => join(outDir, file.path));
+  const identity = (path: string) => {
+    const stat = statSync(path);
+    return `${stat.ino}:${stat.mtimeMs}`;
+  };
+  const before = files.map(identity);
+  await buildConsole(outDir);
+  expect(files.map(identity)).toEqual(before);
 });
