@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_TTL_SECONDS } from "../../src/rules/expiry";
 import { parseConfig } from "../../src/settings";
 import { openStore } from "../../src/store/select";
-import { appFetch, type Fetch, kv, problemOf, putJson, uniqueKey } from "../support/http";
+import { appFetch, type Fetch, kv, ndjsonLines, problemOf, putJson, uniqueKey } from "../support/http";
 
 // Edges of transactions, export/import and Idempotency-Key through HTTP on the Map backend:
 // the answers a client gets at limits, on bad input and on retries. (features-suite.ts holds
@@ -29,10 +29,7 @@ async function imported(res: Response): Promise<ImportAnswer> {
 async function exportLines(f: Fetch, query = ""): Promise<Record<string, unknown>[]> {
   const res = await f(`/v1/export${query}`);
   expect(res.status).toBe(200);
-  return (await res.text())
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return ndjsonLines(res);
 }
 
 describe("transactions with reads and expiry changes", () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { type Fetch, jsonInit, kv, problemOf, putJson, uniqueKey } from "../support/http";
+import {
+  type Fetch,
+  jsonInit,
+  kv,
+  ndjsonLines,
+  ndjsonText,
+  problemOf,
+  putJson,
+  storeRevision,
+  uniqueKey,
+} from "../support/http";
 import { readSse, type SseEvent } from "../support/sse";
 
 /** Settings for tests that load the store: a storage time bound no queueing reaches. */
@@ -28,10 +38,7 @@ async function exported(f: Fetch, prefix: string): Promise<Record<string, unknow
   const res = await f(`/v1/export?prefix=${encodeURIComponent(prefix)}`);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
-  return (await res.text())
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return ndjsonLines(res);
 }
 
 /**
@@ -347,11 +354,9 @@ export function describeFeatures(name: string, open: OpenApp): void {
         body: "[1.50,1e3,-0]",
       });
       await f(`${kv(`${prefix}c`)}?ttl=600`, { method: "PUT", headers: JSON_TYPE, body: "12345678901234567890" });
-      const before = Number(
-        (await (await f("/v1/export?prefix=nothing-here")).text()).match(/"revision":([0-9]+)/)?.[1],
-      );
+      const before = await storeRevision(f);
       const res = await f(`/v1/export?prefix=${encodeURIComponent(prefix)}`);
-      const text = await res.text();
+      const text = await ndjsonText(res);
       const [header, ...lines] = text.trimEnd().split("\n");
       expect(JSON.parse(header ?? "")).toMatchObject({
         format: "edge-kv/1",
@@ -379,7 +384,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       const first = await exported(f, prefix);
       // On Upstash a namespace of its own: an empty store (the Map backend has one store per isolate).
       const target = await open();
-      const backup = await (await f(`/v1/export?prefix=${encodeURIComponent(prefix)}`)).text();
+      const backup = await ndjsonText(await f(`/v1/export?prefix=${encodeURIComponent(prefix)}`));
       const res = await target("/v1/import", {
         method: "POST",
         headers: { "Content-Type": "application/x-ndjson" },
@@ -507,7 +512,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("resumes after Last-Event-ID or since, skipping and repeating nothing", async () => {
       const f = await watchApp();
       const prefix = `${uniqueKey("wr")}/`;
-      const start = (await (await f(`/v1/export?prefix=none`)).text()).match(/"revision":([0-9]+)/)?.[1] ?? "0";
+      const start = String(await storeRevision(f));
       for (let i = 0; i < 6; i++) await putJson(f, `${prefix}${i}`, i);
       const first = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
       const seen = await first.until((events) => events.length >= 3);
@@ -554,7 +559,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
       // its trimming is checked by the store contract (test/store/contract.ts).
       if (((await (await f("/")).json()) as { backend: string }).backend !== "upstash") return;
       const prefix = `${uniqueKey("wz")}/`;
-      const start = Number((await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1]);
+      const start = await storeRevision(f);
       for (let i = 0; i < 6; i++) await putJson(f, `${prefix}${i}`, i);
       const watch = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
       try {
@@ -596,7 +601,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("ends a stream by itself after KV_WATCH_MAX_POLLS reads on Upstash; a resume from its last id loses nothing", async () => {
       const f = await open({ KV_WATCH_POLL_MS: "20", KV_WATCH_MAX_POLLS: "5" });
       const prefix = `${uniqueKey("wm")}/`;
-      const start = (await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1] ?? "0";
+      const start = String(await storeRevision(f));
       const first = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}&since=${start}`));
       await putJson(f, `${prefix}a`, 1);
       const seen = await first.until(() => false, 3_000).catch(() => first.events);
@@ -621,7 +626,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
     it("names its start revision before any event, so a reconnect after a quiet stream loses nothing", async () => {
       const f = await watchApp();
       const prefix = `${uniqueKey("wq")}/`;
-      const start = (await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1];
+      const start = String(await storeRevision(f));
       const quiet = readSse(await f(`/v1/watch?prefix=${encodeURIComponent(prefix)}`));
       await quiet.until(() => quiet.lastEventId !== null, 5_000);
       await quiet.close();
@@ -644,7 +649,7 @@ export function describeFeatures(name: string, open: OpenApp): void {
 
     it("refuses a since or Last-Event-ID ahead of the store's revision with 400 invalid_since", async () => {
       const f = await watchApp();
-      const current = Number((await (await f("/v1/export?prefix=none")).text()).match(/"revision":([0-9]+)/)?.[1]);
+      const current = await storeRevision(f);
       const ahead = String(current + 1_000_000);
       for (const res of [
         await f(`/v1/watch?since=${ahead}`),

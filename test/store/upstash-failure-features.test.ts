@@ -4,7 +4,7 @@ import type { StoreOp } from "../../src/store/types";
 import { decodeChangePage } from "../../src/store/upstash/changes";
 import { decodeListPage } from "../../src/store/upstash/listing";
 import { decodeRecorded, decodeRun } from "../../src/store/upstash/ops";
-import { appFetch, problemOf } from "../support/http";
+import { appFetch, ndjsonLines, problemOf } from "../support/http";
 import { upstashContext } from "../support/upstash";
 
 // Storage failures of the routes that came with transactions, export/import, watch and
@@ -75,10 +75,7 @@ describe("an export whose storage fails after it began", () => {
     const fetchSpy = stubUpstash("7", new TypeError("Network connection lost."));
     const res = await appFetch(STUBBED)("/v1/export?prefix=p");
     expect(res.status).toBe(200);
-    const lines = (await res.text())
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = await ndjsonLines(res);
     expect(fetchSpy).toHaveBeenCalledTimes(2);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ format: "edge-kv/1", revision: 7, prefix: "p" });

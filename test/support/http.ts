@@ -68,3 +68,26 @@ export async function problemOf(
   }
   return body;
 }
+
+/**
+ * An NDJSON answer's text, read as bytes: workerd prints a warning when
+ * `text()` meets a media type it does not take for text, and NDJSON is one.
+ */
+export async function ndjsonText(res: Response): Promise<string> {
+  return new TextDecoder().decode(await res.arrayBuffer());
+}
+
+/** An NDJSON answer's lines, each parsed. */
+export async function ndjsonLines(res: Response): Promise<Record<string, unknown>[]> {
+  return (await ndjsonText(res))
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The store's revision now, as the header line of an (empty) export tells it. */
+export async function storeRevision(f: Fetch): Promise<number> {
+  const header = (await ndjsonText(await f("/v1/export?prefix=none"))).match(/"revision":([0-9]+)/)?.[1];
+  if (header === undefined) throw new Error("the export named no revision");
+  return Number(header);
+}
