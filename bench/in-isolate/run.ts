@@ -91,9 +91,11 @@ export async function measureInIsolate(options: {
   const isolate = async (name: string) => (await mf.getWorker(name)) as unknown as { fetch: typeof fetch };
   const isolates = { kv: await isolate("kv"), "bare-hono": await isolate("bare-hono") };
   // workerd's CPU time, rather than the time a call takes, leaves out whatever else the machine runs meanwhile.
+  // Chosen once, so that a run never mixes the two.
   const pid = workerdChildPid();
-  const clock = () => (pid === null ? null : processCpuMicros(pid)) ?? performance.now() * 1000;
-  const measure = pid !== null && processCpuMicros(pid) !== null ? "cpu" : "wall";
+  const cpuPid = pid !== null && processCpuMicros(pid) !== null ? pid : null;
+  const measure = cpuPid === null ? "wall" : "cpu";
+  const clock = cpuPid === null ? () => performance.now() * 1000 : () => processCpuMicros(cpuPid) ?? Number.NaN;
   const timed = async (run: IsolateRun): Promise<number> => {
     const started = clock();
     // The loop alone ("none") runs in edge-kv's isolate.

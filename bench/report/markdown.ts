@@ -25,13 +25,16 @@ const cpu = (value: number | null) => (value === null ? "–" : n(Math.round(val
 const kibText = (size: { bytes: number; gzipBytes: number }) =>
   `${(size.bytes / 1024).toFixed(1)} KiB, ${(size.gzipBytes / 1024).toFixed(1)} KiB gzip`;
 
+/** What a reference's figures show in a cell: `pick` of them, or a dash where the reference did not run. */
+const shownFrom = (figures: BackendFigures | null) => (pick: (figures: BackendFigures) => string) =>
+  figures === null ? "–" : pick(figures);
+
 function mapTable(results: BenchResults): string {
   const rows = results.scenarios.flatMap((scenario) => {
     const { memory, floor, bareHono, bareHonoHeaders } = scenario;
     if (memory === null || floor === null) return [];
-    const hono = (pick: (figures: BackendFigures) => string) => (bareHono === null ? "–" : pick(bareHono));
-    const withHeaders = (pick: (figures: BackendFigures) => string) =>
-      bareHonoHeaders === null ? "–" : pick(bareHonoHeaders);
+    const hono = shownFrom(bareHono);
+    const withHeaders = shownFrom(bareHonoHeaders);
     return [
       [
         scenario.title,
