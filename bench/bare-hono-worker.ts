@@ -9,7 +9,8 @@
 // wrangler, as edge-kv is bundled, and serves it from the same workerd.
 // `bareHonoApp(headers)` is the same app answering with extra headers as well
 // (bench/bare-hono-headers-worker.ts: edge-kv's answer headers), each answer
-// made as edge-kv makes its own: one Response constructor given every header.
+// made as edge-kv makes its own: from a Headers object made once, then the
+// answer's own headers set on it.
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -18,20 +19,33 @@ interface Entry {
   version: number;
 }
 
-/** The app; `answerHeaders`, when given, makes the headers every answer also carries. */
-export function bareHonoApp(answerHeaders?: () => Record<string, string>) {
+/** Headers every answer carries besides its own: `fixed` the same on each, `fresh` made per answer. */
+export interface AnswerHeaders {
+  fixed: Readonly<Record<string, string>>;
+  fresh: () => Record<string, string>;
+}
+
+/** The app; with `answerHeaders`, every answer also carries them. */
+export function bareHonoApp(answerHeaders?: AnswerHeaders) {
   const store = new Map<string, Entry>();
   let lastVersion = 0;
 
   const app = new Hono();
 
-  const json = (c: Context, body: unknown, status: ContentfulStatusCode = 200, headers?: Record<string, string>) =>
+  // As edge-kv makes its answers: from a Headers object made once, then each answer's own headers.
+  const template =
     answerHeaders === undefined
-      ? c.json(body, status, headers)
-      : new Response(JSON.stringify(body), {
-          status,
-          headers: { "Content-Type": "application/json", ...answerHeaders(), ...headers },
-        });
+      ? undefined
+      : new Headers({ "Content-Type": "application/json", ...answerHeaders.fixed });
+
+  const json = (c: Context, body: unknown, status: ContentfulStatusCode = 200, headers?: Record<string, string>) => {
+    if (answerHeaders === undefined || template === undefined) return c.json(body, status, headers);
+    const response = new Response(JSON.stringify(body), { status, headers: template });
+    for (const [name, value] of Object.entries({ ...answerHeaders.fresh(), ...headers })) {
+      response.headers.set(name, value);
+    }
+    return response;
+  };
 
   /** The problem document edge-kv answers for a missing key, byte for byte. */
   function keyNotFound(c: Context, key: string): Response {

@@ -100,3 +100,21 @@ describe("tokens never come back", () => {
     }
   });
 });
+
+describe("answers start from shared headers", () => {
+  it("an answer's own headers (ETag, Allow) never reach the next answer", async () => {
+    const put = await writer(`/v1/kv/${key}-own`, jsonInit("PUT", 1));
+    expect(put.headers.get("etag")).toMatch(/^"\d+"$/);
+    const notAllowed = await writer(`/get/${key}`, { method: "PUT" });
+    expect(notAllowed.headers.get("allow")).toContain("GET");
+    const set = await writer("/set", jsonInit("POST", { key, value: 3 }));
+    const missing = await writer(`/get/missing-${key}`);
+    for (const res of [set, missing]) {
+      expect(res.headers.get("etag")).toBeNull();
+      expect(res.headers.get("allow")).toBeNull();
+      expect(res.headers.get("content-type")).toBe(res === set ? "application/json" : "application/problem+json");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect(set.headers.get("x-request-id")).not.toBe(missing.headers.get("x-request-id"));
+  });
+});
