@@ -3,6 +3,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { wranglerSettings } from "../tools/testing/kv-worker-bundle";
 
 const run = promisify(execFile);
 
@@ -26,6 +27,8 @@ export interface DeployedBuild {
   vars: Record<string, string>;
   /** esbuild's metafile of the bundle (which inputs made up the output). */
   metafilePath: string;
+  /** wrangler.toml's `minify` and `keep_names`, which a reference built like it takes too. */
+  bundling: { minify: boolean; keepNames: boolean };
 }
 
 /** Bundles the worker a wrangler config names into `outdir` with `wrangler deploy --dry-run`; returns its modules, entry first. */
@@ -49,27 +52,13 @@ async function wranglerDryRun(
 /**
  * Builds the worker exactly as `wrangler deploy` would upload it
  * (`wrangler deploy --dry-run --outdir`), and reads the settings that go with
- * the upload (compatibility date and flags, vars) from wrangler.toml.
+ * the upload (compatibility date and flags, vars, bundling) from wrangler.toml.
  */
 export async function buildAsDeployed(root: string, outdir: string): Promise<DeployedBuild> {
-  const configPath = join(root, "wrangler.toml");
   const metafilePath = join(outdir, "bundle-meta.json");
-  const modules = await wranglerDryRun(root, configPath, outdir, metafilePath);
-  const { unstable_readConfig } = await import("wrangler");
-  const config = unstable_readConfig({ config: configPath }, { hideWarnings: true });
-  const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(config.vars ?? {})) {
-    vars[name] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  if (config.compatibility_date === undefined) throw new Error("wrangler.toml has no compatibility_date");
-  return {
-    outdir,
-    modules,
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags ?? [],
-    vars,
-    metafilePath,
-  };
+  const modules = await wranglerDryRun(root, join(root, "wrangler.toml"), outdir, metafilePath);
+  const { compatibilityDate, compatibilityFlags, vars, bundling } = wranglerSettings(root);
+  return { outdir, modules, compatibilityDate, compatibilityFlags, vars, bundling, metafilePath };
 }
 
 /**
@@ -77,7 +66,8 @@ export async function buildAsDeployed(root: string, outdir: string): Promise<Dep
  * with edge-kv's answer headers) the way edge-kv
  * is built: `wrangler deploy --dry-run` (the same wrangler, esbuild and hono
  * the project installs), from a config written for it with edge-kv's
- * compatibility date and flags and no bindings.
+ * compatibility date and flags, its bundling (`minify`, `keep_names`) and no
+ * bindings: the two differ in their code, not in how they are bundled.
  */
 export async function buildBareHono(
   root: string,
@@ -92,6 +82,8 @@ export async function buildBareHono(
     main: BARE_HONO_SOURCES[variant],
     compatibility_date: like.compatibilityDate,
     compatibility_flags: like.compatibilityFlags,
+    minify: like.bundling.minify,
+    keep_names: like.bundling.keepNames,
   };
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const metafilePath = join(outdir, "bundle-meta.json");
@@ -103,5 +95,6 @@ export async function buildBareHono(
     compatibilityFlags: like.compatibilityFlags,
     vars: {},
     metafilePath,
+    bundling: like.bundling,
   };
 }

@@ -28,13 +28,14 @@ export interface IsolateFigures {
   kvUs: number;
 }
 
-/** Bundles the two apps into one worker, minified and keeping names, as `wrangler deploy` bundles edge-kv. */
+/** Bundles the two apps into one worker, minified or not and keeping names or not as wrangler.toml tells `wrangler deploy`. */
 async function bundle(): Promise<string> {
+  const { bundling } = wranglerSettings();
   const result = await build({
     ...WORKER_BUILD_OPTIONS,
     entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
-    minify: true,
-    keepNames: true,
+    minify: bundling.minify,
+    keepNames: bundling.keepNames,
     logLevel: "error",
   });
   const [output] = result.outputFiles;

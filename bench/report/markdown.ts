@@ -294,10 +294,11 @@ export function renderMarkdown(results: BenchResults): string {
     `The floor is a worker that reads the body and answers a constant small JSON. Bare Hono ` +
       `(\`bench/bare-hono-worker.ts\`) is a plain Hono app with an in-isolate Map serving the four routes with the ` +
       `statuses and bodies edge-kv answers, without auth, validation, limits, security headers, request ids or logs; ` +
-      `it is bundled by \`wrangler deploy --dry-run\` as edge-kv is (bare Hono ${kibText(results.bareHonoBundle)}). ` +
+      `it is bundled by \`wrangler deploy --dry-run\` as edge-kv is, with edge-kv's \`minify\` and \`keep_names\` ` +
+      `(bare Hono ${kibText(results.bareHonoBundle)}). ` +
       `"Bare Hono + headers" (\`bench/bare-hono-headers-worker.ts\`) is the same app giving every answer edge-kv's ` +
-      `answer headers as well (the seven security headers and a fresh X-Request-Id, given to the Response ` +
-      `constructor with the rest, as edge-kv makes its answers): ` +
+      `answer headers as well (the seven security headers and a fresh X-Request-Id, copied from a Headers object ` +
+      `made once, as edge-kv makes its answers): ` +
       `Map ÷ it is what edge-kv costs beyond the headers it must send. ` +
       `All four are sent the same requests (bearer token included) by the same load generator, in the same workerd ` +
       `process, one after the other, the order reversed every other round. ` +

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAsDeployed, buildBareHono } from "../build";
+import { wranglerSettings } from "../../tools/testing/kv-worker-bundle";
+import { buildAsDeployed, buildBareHono, type DeployedBuild } from "../build";
 import { type Fleet, startFleet } from "../fleet";
 import type { BenchRequest } from "../http-request";
 import { allScenarios, type Scenario } from "../scenarios";
@@ -12,13 +13,15 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 let dir: string;
 let fleet: Fleet;
+let builds: Record<"kv" | "bareHono" | "bareHonoHeaders", DeployedBuild>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "edge-kv-bench-test-"));
   const kv = await buildAsDeployed(ROOT, join(dir, "worker"));
   const bareHono = await buildBareHono(ROOT, join(dir, "bare-hono"), kv);
   const bareHonoHeaders = await buildBareHono(ROOT, join(dir, "bare-hono-headers"), kv, "headers");
-  fleet = await startFleet({ dir, builds: { kv, bareHono, bareHonoHeaders }, upstash: null });
+  builds = { kv, bareHono, bareHonoHeaders };
+  fleet = await startFleet({ dir, builds, upstash: null });
 });
 
 afterAll(async () => {
@@ -96,6 +99,17 @@ describe("bare Hono reference", () => {
     expect(kv[0]?.answerHeaders).toMatchObject({ "x-content-type-options": "nosniff", "x-request-id": "a UUID" });
     expect(honoWithHeaders.map((a) => a.answerHeaders)).toEqual(kv.map((a) => a.answerHeaders));
     for (const a of hono) expect(a.answerHeaders).toEqual({});
+  });
+
+  it("is bundled as edge-kv is: wrangler.toml's minify and keep_names", async () => {
+    const { bundling } = wranglerSettings();
+    for (const build of [builds.kv, builds.bareHono, builds.bareHonoHeaders]) {
+      expect(build.bundling).toEqual(bundling);
+      // esbuild's keepNames helper (it sets a function's "name") is in a bundle only when names are kept.
+      const [entry = ""] = build.modules;
+      const bundle = await readFile(join(build.outdir, entry), "utf8");
+      expect(/"name",\s*\{\s*value\b/.test(bundle)).toBe(bundling.keepNames);
+    }
   });
 
   it("is served only for the scenarios whose routes it has", () => {

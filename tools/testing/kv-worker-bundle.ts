@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build } from "esbuild";
 import { unstable_readConfig } from "wrangler";
@@ -12,6 +13,8 @@ export interface WranglerSettings {
   compatibilityFlags: string[];
   /** wrangler.toml's [vars]; never `.dev.vars` or secrets, so tests start from the defaults. */
   vars: Record<string, string>;
+  /** How wrangler bundles the worker: `minify` and `keep_names` (wrangler's defaults where unset). */
+  bundling: { minify: boolean; keepNames: boolean };
 }
 
 /** The KV worker as one ES module, with the settings of the root wrangler.toml. */
@@ -19,9 +22,9 @@ export interface KvWorkerBundle extends WranglerSettings {
   contents: string;
 }
 
-/** The root wrangler.toml's name, compatibility settings and [vars] (each var as text). */
-export function wranglerSettings(): WranglerSettings {
-  const config = unstable_readConfig({ config: `${ROOT}wrangler.toml` }, { hideWarnings: true });
+/** The wrangler.toml of `root` (the repository's by default): name, compatibility settings, [vars] (each as text), bundling. */
+export function wranglerSettings(root = ROOT): WranglerSettings {
+  const config = unstable_readConfig({ config: join(root, "wrangler.toml") }, { hideWarnings: true });
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.vars))
     vars[name] = typeof value === "string" ? value : JSON.stringify(value);
@@ -30,6 +33,7 @@ export function wranglerSettings(): WranglerSettings {
     compatibilityDate: config.compatibility_date ?? "2026-04-01",
     compatibilityFlags: config.compatibility_flags,
     vars,
+    bundling: { minify: config.minify ?? false, keepNames: config.keep_names ?? true },
   };
 }
 
