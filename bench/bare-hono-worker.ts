@@ -33,17 +33,18 @@ export function bareHonoApp(answerHeaders?: AnswerHeaders) {
   const app = new Hono();
 
   // As edge-kv makes its answers: from a Headers object made once, then each answer's own headers.
-  const template =
+  const extra =
     answerHeaders === undefined
       ? undefined
-      : new Headers({ "Content-Type": "application/json", ...answerHeaders.fixed });
+      : {
+          template: new Headers({ "Content-Type": "application/json", ...answerHeaders.fixed }),
+          fresh: answerHeaders.fresh,
+        };
 
   const json = (c: Context, body: unknown, status: ContentfulStatusCode = 200, headers?: Record<string, string>) => {
-    if (answerHeaders === undefined || template === undefined) return c.json(body, status, headers);
-    const response = new Response(JSON.stringify(body), { status, headers: template });
-    for (const [name, value] of Object.entries({ ...answerHeaders.fresh(), ...headers })) {
-      response.headers.set(name, value);
-    }
+    if (extra === undefined) return c.json(body, status, headers);
+    const response = new Response(JSON.stringify(body), { status, headers: extra.template });
+    for (const [name, value] of Object.entries({ ...extra.fresh(), ...headers })) response.headers.set(name, value);
     return response;
   };
 
