@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { WORKER_BUILD_OPTIONS, wranglerSettings } from "../../tools/testing/kv-worker-bundle";
+import { WORKER_BUILD_OPTIONS, type WranglerSettings, wranglerSettings } from "../../tools/testing/kv-worker-bundle";
 import { processCpuMicros } from "../process-cpu";
 import { allScenarios } from "../scenarios";
 import { median } from "../stats";
@@ -29,8 +29,7 @@ export interface IsolateFigures {
 }
 
 /** Bundles the two apps into one worker, minified or not and keeping names or not as wrangler.toml tells `wrangler deploy`. */
-async function bundle(): Promise<string> {
-  const { bundling } = wranglerSettings();
+async function bundle(bundling: WranglerSettings["bundling"]): Promise<string> {
   const result = await build({
     ...WORKER_BUILD_OPTIONS,
     entryPoints: [fileURLToPath(new URL("./worker.ts", import.meta.url))],
@@ -41,16 +40,6 @@ async function bundle(): Promise<string> {
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error("esbuild wrote no bundle");
   return output.text;
-}
-
-/** edge-kv's deployed settings (wrangler.toml) on the Map backend, with a write token. */
-function deployedSettings() {
-  const { compatibilityDate, compatibilityFlags, vars } = wranglerSettings();
-  return {
-    compatibilityDate,
-    compatibilityFlags,
-    bindings: { ...vars, STORAGE_BACKEND: "memory", KV_WRITE_TOKENS: TOKEN },
-  };
 }
 
 /**
@@ -80,8 +69,10 @@ export async function measureInIsolate(options: {
 }): Promise<IsolateFigures[]> {
   // One bundle, two isolates: each app runs alone in its own, so neither shares
   // Hono's compiled code (and its type feedback) with the other, as it would in one isolate.
-  const script = await bundle();
-  const { compatibilityDate, compatibilityFlags, bindings } = deployedSettings();
+  // edge-kv's deployed settings (wrangler.toml), read once: its bundling, and on the Map backend with a write token.
+  const { compatibilityDate, compatibilityFlags, vars, bundling } = wranglerSettings();
+  const script = await bundle(bundling);
+  const bindings = { ...vars, STORAGE_BACKEND: "memory", KV_WRITE_TOKENS: TOKEN };
   const mf = new Miniflare({
     workers: [
       { name: "kv", modules: true, script, compatibilityDate, compatibilityFlags, bindings },
