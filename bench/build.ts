@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { wranglerSettings } from "../tools/testing/kv-worker-bundle";
+import { type WranglerSettings, wranglerSettings } from "../tools/testing/kv-worker-bundle";
 
 const run = promisify(execFile);
 
@@ -28,7 +28,7 @@ export interface DeployedBuild {
   /** esbuild's metafile of the bundle (which inputs made up the output). */
   metafilePath: string;
   /** wrangler.toml's `minify` and `keep_names`, which a reference built like it takes too. */
-  bundling: { minify: boolean; keepNames: boolean };
+  bundling: WranglerSettings["bundling"];
 }
 
 /** Bundles the worker a wrangler config names into `outdir` with `wrangler deploy --dry-run`; returns its modules, entry first. */
